@@ -1,0 +1,40 @@
+# Two commands do all set-up on a machine that has only Python 3.11: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+# uv from PATH if present, else bootstrapped into .tools/ with the machine's own Python.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: setup demo test test-fast dev validate lint bootstrap-uv clean
+
+bootstrap-uv:
+	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
+		echo "bootstrapping uv into .tools/"; \
+		$(PYTHON) -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv; \
+	fi
+
+setup: bootstrap-uv
+	$(UV) sync --frozen
+	$(UV) run aiecon prepare
+
+demo: setup
+	$(UV) run aiecon demo
+
+test: setup
+	$(UV) run pytest
+
+test-fast: setup
+	$(UV) run pytest -m "not slow"
+
+dev: setup
+	$(UV) run aiecon dev
+
+validate: setup
+	$(UV) run dagster definitions validate -w workspace.yaml
+
+lint: setup
+	$(UV) run ruff check . && $(UV) run ruff format --check .
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs .pytest_cache

@@ -1,0 +1,123 @@
+"""``aiecon``: the one entry point the Makefile wraps.
+
+aiecon demo      the main job for the last 7 complete days against the simulator, then a summary
+aiecon dev       the Dagster UI on 127.0.0.1:3000 against the simulator
+aiecon simulator serve the vendor simulator alone
+aiecon prepare   parse the dbt project so Dagster can load its manifest
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+from dagster_project.settings import REPO_ROOT
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from dagster_project.local_stack import ensure_data_dir, prepare_dagster_home, simulator
+
+    warehouse = ensure_data_dir()
+    prepare_dagster_home()
+    with simulator(seed=args.seed, calls_per_day=args.calls_per_day) as base_url:
+        # Definitions read the warehouse path and partitions at import: import once the env is set.
+        import dagster as dg
+
+        from dagster_project.definitions import defs
+        from dagster_project.defs.schedules import MAIN_JOB_NAME
+        from dagster_project.demo import cost_by_provider_table, demo_days
+
+        first, last = demo_days(args.days)
+        print(f"simulator at {base_url}; running {MAIN_JOB_NAME} for {first} .. {last} (one run)", flush=True)
+        job = defs.resolve_job_def(MAIN_JOB_NAME)
+        result = job.execute_in_process(
+            instance=dg.DagsterInstance.get(),
+            tags={
+                "dagster/asset_partition_range_start": first.isoformat(),
+                "dagster/asset_partition_range_end": last.isoformat(),
+            },
+            raise_on_error=False,
+        )
+    if not result.success:
+        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        print(f"the run failed (steps: {', '.join(failed) or 'see the log above'})", file=sys.stderr)
+        return 1
+    print()
+    print("Cost by provider per day (USD, source system Revenium) beside Revenium's own analytics figure:")
+    print(cost_by_provider_table(first, last))
+    print(f"\nwarehouse: {warehouse}")
+    return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from dagster_project.local_stack import ensure_data_dir, prepare_dagster_home, simulator
+
+    ensure_data_dir()
+    prepare_dagster_home()
+    with simulator(seed=args.seed, calls_per_day=args.calls_per_day) as base_url:
+        print(f"simulator at {base_url}; Dagster UI at http://127.0.0.1:{args.port}", flush=True)
+        command = [
+            "dagster",
+            "dev",
+            "-w",
+            str(REPO_ROOT / "workspace.yaml"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(args.port),
+        ]
+        try:
+            return subprocess.call(command, cwd=REPO_ROOT, env=os.environ.copy())
+        except KeyboardInterrupt:
+            return 0
+
+
+def _simulator(args: argparse.Namespace) -> int:
+    from ingestion.simulator.__main__ import main as simulator_main
+
+    return simulator_main(args.simulator_args) or 0
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    from dagster_project.defs.dbt.project import dbt_project, parse
+
+    project = dbt_project()
+    parse(project)
+    print(f"dbt manifest: {project.manifest_path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="aiecon", description="AI Economics Warehouse")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    for name, fn, help_ in (
+        ("demo", _demo, "run the main job for the last N complete days against the simulator"),
+        ("dev", _dev, "start the Dagster UI against the simulator"),
+    ):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("--seed", type=int, default=42)
+        p.add_argument("--calls-per-day", type=int, default=20_000)
+        p.set_defaults(fn=fn)
+        if name == "demo":
+            p.add_argument("--days", type=int, default=7)
+        else:
+            p.add_argument("--port", type=int, default=3000)
+
+    p = sub.add_parser(
+        "simulator", help="serve the vendor simulator (arguments as python -m ingestion.simulator)"
+    )
+    p.add_argument("simulator_args", nargs=argparse.REMAINDER)
+    p.set_defaults(fn=_simulator)
+
+    p = sub.add_parser("prepare", help="parse the dbt project (writes its manifest)")
+    p.set_defaults(fn=_prepare)
+
+    args = parser.parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,20 @@
+"""Everything Dagster loads: ingest assets, raw checks, dbt assets, the main job and its schedule."""
+
+import dagster as dg
+from dagster_dlt import DagsterDltResource
+
+from dagster_project.defs.dbt.assets import warehouse_dbt_models
+from dagster_project.defs.dbt.project import dbt_cli_resource
+from dagster_project.defs.dlt.assets import ingest_assets
+from dagster_project.defs.quality.raw_checks import raw_checks
+from dagster_project.defs.schedules import ai_economics_daily, hourly_today_refresh
+
+defs = dg.Definitions(
+    assets=[*ingest_assets, warehouse_dbt_models],
+    asset_checks=raw_checks,
+    jobs=[ai_economics_daily],
+    schedules=[hourly_today_refresh],
+    resources={"dlt": DagsterDltResource(), "dbt": dbt_cli_resource()},
+    # DuckDB takes one writer: steps of a run execute one after another in the run's process.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,25 @@
+"""One dlt pipeline per vendor, all writing to the shared DuckDB warehouse."""
+
+from __future__ import annotations
+
+import os
+
+import dlt
+from dlt.pipeline.pipeline import Pipeline
+
+from dagster_project.settings import RAW_DATASETS, dlt_pipelines_dir, warehouse_path
+
+# Arrow pages skip dlt's row normaliser, which would otherwise add the load id; DESIGN §4 wants it on
+# every raw row.
+os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
+# The dlt telemetry ping goes nowhere from here and only costs a timeout.
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+
+
+def vendor_pipeline(vendor: str) -> Pipeline:
+    return dlt.pipeline(
+        pipeline_name=f"aiecon_{vendor}",
+        pipelines_dir=str(dlt_pipelines_dir()),
+        destination=dlt.destinations.duckdb(credentials=str(warehouse_path())),
+        dataset_name=RAW_DATASETS[vendor],
+    )

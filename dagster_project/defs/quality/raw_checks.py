@@ -1,0 +1,55 @@
+"""Blocking checks on every raw asset: the GE suite of its table over the partition's days.
+
+A failed check stops the partition's downstream assets (dbt) and names the failing rule, its count and a
+sample in the check's metadata. Checks open the warehouse read-only and close it before returning, so they
+never hold the single DuckDB writer's lock.
+"""
+
+import dagster as dg
+import duckdb
+
+from dagster_project.defs.dlt.assets import RAW_TABLES, WAREHOUSE_POOL, raw_asset_key
+from dagster_project.defs.quality.suites import validate
+from dagster_project.partitions import daily_partitions
+from dagster_project.settings import RAW_DATASETS, warehouse_path
+from ingestion.raw_tables import RawTable
+from ingestion.windows import Window
+
+
+def read_partition(qualified_name: str, window: Window):
+    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+        return con.execute(
+            f"select * from {qualified_name} where _day >= ? and _day < ?",
+            list(window.day_span),
+        ).df()
+
+
+def _raw_check(vendor: str, table: RawTable) -> dg.AssetChecksDefinition:
+    qualified_name = f"{RAW_DATASETS[vendor]}.{table.name}"
+
+    @dg.asset_check(
+        asset=raw_asset_key(vendor, table),
+        name="raw_rules",
+        description=f"Great Expectations row rules for {qualified_name} over the partition's days.",
+        blocking=True,
+        partitions_def=daily_partitions,
+        pool=WAREHOUSE_POOL,
+    )
+    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        tw = context.partition_time_window
+        window = Window(tw.start, tw.end)
+        frame = read_partition(qualified_name, window)
+        passed, failures = validate(qualified_name, frame, window)
+        metadata = {"rows": len(frame), "failed_rules": len(failures)}
+        for f in failures:
+            metadata[f"{f.rule}[{f.column}]"] = dg.MetadataValue.text(
+                f"{f.unexpected_count} row(s) fail; e.g. {', '.join(f.sample) or '-'}"
+            )
+        if failures:
+            context.log.error(f"{qualified_name}: {'; '.join(f'{f.rule}[{f.column}]' for f in failures)}")
+        return dg.AssetCheckResult(passed=passed, metadata=metadata)
+
+    return _check
+
+
+raw_checks = [_raw_check(vendor, table) for vendor, tables in RAW_TABLES.items() for table in tables]

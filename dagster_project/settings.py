@@ -1,0 +1,33 @@
+"""Paths and knobs shared by every part of the Dagster project, read from the environment.
+
+| variable | default | meaning |
+|---|---|---|
+| AIECON_DATA_DIR | <repo>/data | where the warehouse, dlt's working files and the Dagster home live |
+| AIECON_WAREHOUSE | $AIECON_DATA_DIR/warehouse.duckdb | the DuckDB file every writer shares |
+| AIECON_PARTITIONS_START | 2025-01-01 | first daily partition (UTC) |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+RAW_DATASETS = {"revenium": "raw_revenium", "helicone": "raw_helicone", "orq": "raw_orq"}
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("AIECON_DATA_DIR", REPO_ROOT / "data")).resolve()
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("AIECON_WAREHOUSE", data_dir() / "warehouse.duckdb")).resolve()
+
+
+def dlt_pipelines_dir() -> Path:
+    return data_dir() / "dlt_pipelines"
+
+
+def partitions_start() -> str:
+    return os.environ.get("AIECON_PARTITIONS_START", "2025-01-01")

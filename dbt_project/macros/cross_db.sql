@@ -1,0 +1,78 @@
+{#-
+    Cross-database helpers. Everything adapter-specific in this project lives here, behind
+    adapter.dispatch, with a default__ implementation (ANSI-ish), a duckdb__ one and a postgres__ one.
+-#}
+
+{#- Text value of a top-level key of a JSON object held as text; NULL when absent or not valid JSON. -#}
+{% macro json_extract_text(column, key) -%}
+    {%- if "'" in key or '"' in key -%}
+        {{ exceptions.raise_compiler_error("json_extract_text: unsupported quote in JSON key " ~ key) }}
+    {%- endif -%}
+    {{ return(adapter.dispatch('json_extract_text', 'ai_economics')(column, key)) }}
+{%- endmacro %}
+
+{% macro default__json_extract_text(column, key) -%}
+    json_extract_path_text({{ column }}, '{{ key }}')
+{%- endmacro %}
+
+{% macro duckdb__json_extract_text(column, key) -%}
+    case when json_valid({{ column }}) then json_extract_string({{ column }}, '$."{{ key }}"') end
+{%- endmacro %}
+
+{% macro postgres__json_extract_text(column, key) -%}
+    (cast({{ column }} as jsonb) ->> '{{ key }}')
+{%- endmacro %}
+
+
+{#-
+    A TIMESTAMP WITH TIME ZONE as a zone-less timestamp in UTC. Casting a timestamptz to date, or
+    date_trunc on it, follows the *session* time zone in DuckDB and Postgres; going through this
+    first makes days and hours UTC whatever the session says.
+-#}
+{% macro to_utc_timestamp(column) -%}
+    {{ return(adapter.dispatch('to_utc_timestamp', 'ai_economics')(column)) }}
+{%- endmacro %}
+
+{% macro default__to_utc_timestamp(column) -%}
+    ({{ column }} at time zone 'UTC')
+{%- endmacro %}
+
+{% macro duckdb__to_utc_timestamp(column) -%}
+    timezone('UTC', {{ column }})
+{%- endmacro %}
+
+{% macro postgres__to_utc_timestamp(column) -%}
+    ({{ column }} at time zone 'UTC')
+{%- endmacro %}
+
+
+{#- UTC calendar day (DATE) of a timestamptz. -#}
+{% macro utc_date(column) -%}
+    {{ dbt.cast(to_utc_timestamp(column), api.Column.translate_type('date')) | trim }}
+{%- endmacro %}
+
+
+{#- Start of the UTC hour of a timestamptz, as a zone-less TIMESTAMP in UTC. -#}
+{% macro utc_hour(column) -%}
+    {{ dbt.date_trunc('hour', to_utc_timestamp(column)) | trim }}
+{%- endmacro %}
+
+
+{#- The slash path without its last segment ('/a/b/c' -> '/a/b'); NULL for a root path ('/a'). -#}
+{% macro parent_path(column) -%}
+    {{ return(adapter.dispatch('parent_path', 'ai_economics')(column)) }}
+{%- endmacro %}
+
+{% macro default__parent_path(column) -%}
+    nullif(regexp_replace({{ column }}, '/[^/]*$', ''), '')
+{%- endmacro %}
+
+
+{#- The money type: DOUBLE everywhere (dbt.type_float() is a 4-byte FLOAT on DuckDB). -#}
+{% macro type_usd() -%}
+    {{ return(adapter.dispatch('type_usd', 'ai_economics')()) }}
+{%- endmacro %}
+
+{% macro default__type_usd() -%}
+    double precision
+{%- endmacro %}

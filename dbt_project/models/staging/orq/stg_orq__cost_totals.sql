@@ -1,0 +1,29 @@
+{#- orq.ai's own total cost per UTC day (genai.cost totals), for reconciliation. -#}
+with
+
+source as (
+
+    select * from {{ source('orq', 'reporting_cost_totals') }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids
+        'orq' as source_system,
+        _day as day,
+
+        ---------- cost
+        {{ dbt.cast('cost_usd', type_usd()) }} as cost_usd,
+        'vendor_reported' as cost_source,
+
+        ---------- bookkeeping
+        _dlt_load_id as dlt_load_id
+
+    from source
+
+)
+
+select * from renamed

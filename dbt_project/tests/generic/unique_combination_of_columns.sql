@@ -1,0 +1,16 @@
+{#-
+    Fails on every combination of the given columns that occurs more than once. NULLs compare equal
+    (GROUP BY semantics), so a NULL dimension is one value, as it is in the marts.
+-#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+
+{%- set columns_csv = combination_of_columns | join(', ') -%}
+
+select
+    {{ columns_csv }},
+    count(*) as n_records
+from {{ model }}
+group by {{ columns_csv }}
+having count(*) > 1
+
+{% endtest %}

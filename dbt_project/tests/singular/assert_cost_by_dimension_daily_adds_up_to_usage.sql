@@ -1,0 +1,84 @@
+{#-
+    For every (day, source_system) of fct_ai_usage_hourly and every dimension of cost_dimensions(),
+    the dimension values of cost_by_dimension_daily add up to that source's daily total: call_count,
+    error_count, total_tokens exactly, cost_usd within a float tolerance. A missing or extra
+    (day, source_system, dimension_name) fails too. Returns the offending rows.
+-#}
+with
+
+usage_totals as (
+
+    select
+        day,
+        source_system,
+        coalesce(sum(call_count), 0) as call_count,
+        coalesce(sum(error_count), 0) as error_count,
+        coalesce(sum(total_tokens), 0) as total_tokens,
+        coalesce(sum(cost_usd), 0) as cost_usd
+    from {{ ref('fct_ai_usage_hourly') }}
+    group by day, source_system
+
+),
+
+dimension_names as (
+
+    {% for dimension_name in cost_dimensions() -%}
+    select '{{ dimension_name }}' as dimension_name
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
+
+),
+
+expected as (
+
+    select usage_totals.*, dimension_names.dimension_name
+    from usage_totals
+    cross join dimension_names
+
+),
+
+actual as (
+
+    select
+        day,
+        source_system,
+        dimension_name,
+        coalesce(sum(call_count), 0) as call_count,
+        coalesce(sum(error_count), 0) as error_count,
+        coalesce(sum(total_tokens), 0) as total_tokens,
+        coalesce(sum(cost_usd), 0) as cost_usd
+    from {{ ref('cost_by_dimension_daily') }}
+    group by day, source_system, dimension_name
+
+),
+
+compared as (
+
+    select
+        coalesce(expected.day, actual.day) as day,
+        coalesce(expected.source_system, actual.source_system) as source_system,
+        coalesce(expected.dimension_name, actual.dimension_name) as dimension_name,
+        expected.call_count as expected_call_count,
+        actual.call_count as actual_call_count,
+        expected.error_count as expected_error_count,
+        actual.error_count as actual_error_count,
+        expected.total_tokens as expected_total_tokens,
+        actual.total_tokens as actual_total_tokens,
+        expected.cost_usd as expected_cost_usd,
+        actual.cost_usd as actual_cost_usd
+    from expected
+    full outer join actual
+        on actual.day = expected.day
+        and actual.source_system = expected.source_system
+        and actual.dimension_name = expected.dimension_name
+
+)
+
+select *
+from compared
+where expected_call_count is null
+    or actual_call_count is null
+    or expected_call_count <> actual_call_count
+    or expected_error_count <> actual_error_count
+    or expected_total_tokens <> actual_total_tokens
+    or abs(expected_cost_usd - actual_cost_usd) > 1e-9 * (1 + abs(expected_cost_usd))

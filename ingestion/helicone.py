@@ -1,0 +1,108 @@
+"""Helicone: per-request logs (query-clickhouse) and Helicone's own cost figure.
+
+Helicone has no time-range parameter: the window goes inside the filter tree. Pages are taken by offset,
+1000 rows at most (more is an HTTP 500 with ``{"data": null, "error": "invalid limit"}``), until a page
+comes back empty — a short page is not the end, because Helicone de-duplicates rows after the limit is
+applied. Rows repeated across pages are dropped by ``request_id``. Reference: helicone-orq.md §A.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import dlt
+import pyarrow as pa
+
+from ingestion.arrow_pages import records_to_table
+from ingestion.config import HeliconeSettings
+from ingestion.dlt_resources import windowed_merge_args
+from ingestion.http_client import VendorClient
+from ingestion.raw_tables import HELICONE_COST_TOTALS, HELICONE_REQUESTS
+from ingestion.windows import Window, iso_z
+
+QUERY_PATH = "/v1/request/query-clickhouse"
+TOTAL_COST_PATH = "/v1/metrics/totalCost"
+PAGE_LIMIT = 1000
+
+
+class HeliconeError(RuntimeError):
+    pass
+
+
+def window_filter(window: Window) -> dict[str, Any]:
+    """``request_created_at`` in [start, end) as a Helicone filter tree."""
+    return {
+        "left": {"request_response_rmt": {"request_created_at": {"gte": iso_z(window.start)}}},
+        "operator": "and",
+        "right": {"request_response_rmt": {"request_created_at": {"lt": iso_z(window.end)}}},
+    }
+
+
+def unwrap(body: Any) -> Any:
+    """The ``data`` of Helicone's ``{data, error}`` envelope; an ``error`` raises."""
+    if not isinstance(body, dict) or "data" not in body:
+        raise HeliconeError(f"unexpected response shape: {str(body)[:200]}")
+    if body.get("error"):
+        raise HeliconeError(f"Helicone error: {body['error']}")
+    return body["data"]
+
+
+def iter_request_pages(client: VendorClient, window: Window, limit: int = PAGE_LIMIT) -> Iterator[list[dict]]:
+    seen: set[str] = set()
+    offset = 0
+    while True:
+        rows = unwrap(
+            client.post(
+                QUERY_PATH,
+                {
+                    "filter": window_filter(window),
+                    "offset": offset,
+                    "limit": limit,
+                    "sort": {"created_at": "asc"},
+                },
+            )
+        )
+        if not rows:
+            return
+        fresh = [r for r in rows if r.get("request_id") not in seen]
+        seen.update(r.get("request_id") for r in fresh)
+        if fresh:
+            yield fresh
+        offset += limit
+
+
+@dlt.source(name="helicone", max_table_nesting=0)
+def helicone_source(
+    window_start: datetime, window_end: datetime, settings: HeliconeSettings | None = None
+) -> list[Any]:
+    window = Window(window_start, window_end)
+
+    def _client() -> VendorClient:
+        s = settings or HeliconeSettings.from_env()
+        return VendorClient("helicone", s.base_url, {"Authorization": f"Bearer {s.api_key}"})
+
+    @dlt.resource(**windowed_merge_args(HELICONE_REQUESTS))
+    def requests() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                for rows in iter_request_pages(client, day):
+                    yield records_to_table(HELICONE_REQUESTS, rows, window)
+
+    @dlt.resource(**windowed_merge_args(HELICONE_COST_TOTALS))
+    def metrics_total_cost() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                data = unwrap(
+                    client.post(
+                        TOTAL_COST_PATH,
+                        {"filter": "all", "timeFilter": {"start": iso_z(day.start), "end": iso_z(day.end)}},
+                    )
+                )
+                cost = float(data) if isinstance(data, int | float) else None
+                yield records_to_table(
+                    HELICONE_COST_TOTALS, [{"cost_usd": cost}], window, day=day.start.date()
+                )
+
+    return [requests, metrics_total_cost]

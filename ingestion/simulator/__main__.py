@@ -1,0 +1,94 @@
+"""``python -m ingestion.simulator``: serve the simulated vendors until killed.
+
+    REVENIUM_API_KEY=... HELICONE_API_KEY=... ORQ_API_KEY=... \\
+        python -m ingestion.simulator --host 127.0.0.1 --port 0 --seed 42 --calls-per-day 20000 \\
+        [--team-ids tmAcme01,tmBeta02] [--start-day 2024-01-01] [--no-rate-limits] \\
+        [--rate-limit-scale 1.0] [--port-file PATH]
+
+Once listening it prints the base URL (``http://HOST:PORT``) on stdout and, with ``--port-file``, writes
+it to that file (atomically, so a poller never reads half a URL). SIGTERM or SIGINT stops it cleanly.
+The keys the faces accept come from the environment; there are no defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import signal
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+from ingestion.simulator.server import MissingKeyError, SimKeys, SimulatorServer
+from ingestion.simulator.world import World
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m ingestion.simulator", description=__doc__.split("\n")[0])
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--calls-per-day", type=int, default=20_000)
+    p.add_argument("--team-ids", default="tmAcme01", help="comma-separated Revenium team ids")
+    p.add_argument(
+        "--start-day", type=date.fromisoformat, default=date(2024, 1, 1), help="first day with calls"
+    )
+    p.add_argument("--no-rate-limits", action="store_true", help="turn the vendors' rate limits off")
+    p.add_argument("--rate-limit-scale", type=float, default=1.0, help="multiply every rate limit")
+    p.add_argument("--port-file", type=Path, help="also write the base URL to this file")
+    p.add_argument("--log-level", default="WARNING")
+    return p
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
+    try:
+        keys = SimKeys.from_env()
+    except MissingKeyError as exc:
+        print(f"simulator: {exc}", file=sys.stderr)
+        return 2
+    team_ids = tuple(t.strip() for t in args.team_ids.split(",") if t.strip())
+    world = World(
+        seed=args.seed, calls_per_day=args.calls_per_day, team_ids=team_ids, start_day=args.start_day
+    )
+    stop = threading.Event()
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        # Outside the main thread signals cannot be caught; Ctrl-C then raises KeyboardInterrupt below.
+        with contextlib.suppress(ValueError):
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
+    server = SimulatorServer(
+        world,
+        keys,
+        host=args.host,
+        port=args.port,
+        rate_limits=not args.no_rate_limits,
+        rate_limit_scale=args.rate_limit_scale,
+    ).start()
+    try:
+        print(server.base_url, flush=True)
+        if args.port_file:
+            _write_atomically(args.port_file, server.base_url + "\n")
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

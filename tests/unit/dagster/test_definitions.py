@@ -1,0 +1,43 @@
+"""Definitions load, and the pure helpers that pass the partition window on behave for a fixed window."""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from dagster_project.defs.dbt.assets import dbt_vars_for_window
+from dagster_project.definitions import defs
+from dagster_project.defs.schedules import MAIN_JOB_NAME
+
+
+def test_definitions_load_and_validate():
+    dg.Definitions.validate_loadable(defs)
+    job = defs.resolve_job_def(MAIN_JOB_NAME)
+    assert job.partitions_def is not None
+
+
+def test_every_raw_asset_has_a_blocking_check():
+    graph = defs.resolve_asset_graph()
+    raw_keys = {k for k in graph.get_all_asset_keys() if k.path[0].startswith("raw_")}
+    assert {k.to_user_string() for k in raw_keys} == {
+        "raw_revenium/completions", "raw_revenium/analytics_cost_by_provider", "raw_helicone/requests",
+        "raw_helicone/metrics_total_cost", "raw_orq/reporting_buckets", "raw_orq/reporting_cost_totals",
+    }
+    checks = {spec.asset_key: spec for spec in graph.asset_check_keys and [
+        graph.get_check_spec(k) for k in graph.asset_check_keys]}
+    for key in raw_keys:
+        assert checks[key].blocking, key
+
+
+def test_dbt_models_depend_on_the_raw_assets():
+    graph = defs.resolve_asset_graph()
+    fct = graph.get(dg.AssetKey(["marts", "fct_ai_calls"]))
+    upstream = graph.get_ancestor_asset_keys(fct.key)
+    assert dg.AssetKey(["raw_revenium", "completions"]) in upstream
+    assert dg.AssetKey(["raw_helicone", "requests"]) in upstream
+
+
+def test_dbt_vars_cover_the_window_days():
+    one_day = dg.TimeWindow(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC))
+    assert dbt_vars_for_window(one_day) == {"min_date": "2026-03-01", "max_date": "2026-03-02"}
+    week = dg.TimeWindow(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 8, tzinfo=UTC))
+    assert dbt_vars_for_window(week) == {"min_date": "2026-03-01", "max_date": "2026-03-08"}
