@@ -38,6 +38,7 @@ def _demo(args: argparse.Namespace) -> int:
                 "dagster/asset_partition_range_start": first.isoformat(),
                 "dagster/asset_partition_range_end": last.isoformat(),
             },
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             raise_on_error=False,
         )
     if not result.success:

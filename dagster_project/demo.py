@@ -10,7 +10,7 @@ from dagster_project.settings import warehouse_path
 
 SUMMARY_SQL = """
 with ours as (
-    select day, dimension_value as provider, cost_usd
+    select day, dimension_value as provider, cast(cost_usd as double) as cost_usd
     from marts.cost_by_dimension_daily
     where source_system = 'revenium' and dimension_name = 'provider' and day >= ? and day < ?
 ),
@@ -48,7 +48,8 @@ def cost_by_provider_table(first: date, last: date) -> str:
     lines = [header]
     for day in sorted(by_day):
         e = by_day[day]
-        diff = (e["total"] - e["figure"]) if e["figure"] is not None else None
+        # round before formatting so a difference of a fraction of a cent prints as 0.00, not -0.00
+        diff = round(e["total"] - e["figure"], 2) + 0.0 if e["figure"] is not None else None
         lines.append(
             [
                 day.isoformat(),

@@ -25,7 +25,9 @@ def sim_keys():
     from ingestion.simulator.server import SimKeys
 
     keys = SimKeys(*(f"test-{secrets.token_urlsafe(12)}" for _ in range(3)))
-    os.environ.update({"REVENIUM_API_KEY": keys.revenium, "HELICONE_API_KEY": keys.helicone, "ORQ_API_KEY": keys.orq})
+    os.environ.update(
+        {"REVENIUM_API_KEY": keys.revenium, "HELICONE_API_KEY": keys.helicone, "ORQ_API_KEY": keys.orq}
+    )
     return keys
 
 

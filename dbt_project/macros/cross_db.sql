@@ -68,11 +68,12 @@
 {%- endmacro %}
 
 
-{#- The money type: DOUBLE everywhere (dbt.type_float() is a 4-byte FLOAT on DuckDB). -#}
+{#- The money type: DECIMAL(18,9) everywhere (DESIGN §4). Exact: sums do not depend on the order in which
+    a parallel engine adds rows, so a re-run of a partition reproduces every mart byte for byte. -#}
 {% macro type_usd() -%}
     {{ return(adapter.dispatch('type_usd', 'ai_economics')()) }}
 {%- endmacro %}
 
 {% macro default__type_usd() -%}
-    double precision
+    numeric(18, 9)
 {%- endmacro %}

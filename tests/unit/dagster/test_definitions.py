@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from dagster_project.defs.dbt.assets import dbt_vars_for_window
 from dagster_project.definitions import defs
+from dagster_project.defs.dbt.assets import dbt_vars_for_window
 from dagster_project.defs.schedules import MAIN_JOB_NAME
 
 
@@ -19,11 +19,17 @@ def test_every_raw_asset_has_a_blocking_check():
     graph = defs.resolve_asset_graph()
     raw_keys = {k for k in graph.get_all_asset_keys() if k.path[0].startswith("raw_")}
     assert {k.to_user_string() for k in raw_keys} == {
-        "raw_revenium/completions", "raw_revenium/analytics_cost_by_provider", "raw_helicone/requests",
-        "raw_helicone/metrics_total_cost", "raw_orq/reporting_buckets", "raw_orq/reporting_cost_totals",
+        "raw_revenium/completions",
+        "raw_revenium/analytics_cost_by_provider",
+        "raw_helicone/requests",
+        "raw_helicone/metrics_total_cost",
+        "raw_orq/reporting_buckets",
+        "raw_orq/reporting_cost_totals",
     }
-    checks = {spec.asset_key: spec for spec in graph.asset_check_keys and [
-        graph.get_check_spec(k) for k in graph.asset_check_keys]}
+    checks = {
+        spec.asset_key: spec
+        for spec in graph.asset_check_keys and [graph.get_check_spec(k) for k in graph.asset_check_keys]
+    }
     for key in raw_keys:
         assert checks[key].blocking, key
 

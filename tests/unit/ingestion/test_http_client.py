@@ -69,7 +69,11 @@ def test_backoff_delays_honour_retry_after_as_a_floor(stub):
 
 def test_5xx_and_truncated_json_are_retried(stub):
     script, url = stub
-    script.responses = [(500, {}, b'{"data":null,"error":"boom"}'), (200, {}, b'{"data": [1, 2'), ok({"ok": True})]
+    script.responses = [
+        (500, {}, b'{"data":null,"error":"boom"}'),
+        (200, {}, b'{"data": [1, 2'),
+        ok({"ok": True}),
+    ]
     client = VendorClient("helicone", url, {}, FAST, sleep=lambda s: None)
     assert client.get("/x") == {"ok": True}
     assert client.requests_made == 3
