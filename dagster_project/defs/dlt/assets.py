@@ -76,7 +76,9 @@ def _ingest_assets(
         context.log.info(f"{vendor}: pulling {window.start.isoformat()} .. {window.end.isoformat()}")
         # A fresh pipeline per run: it picks up the warehouse path configured now, not at import.
         yield from dlt.run(
-            context=context, dlt_source=make_source(window.start, window.end), dlt_pipeline=vendor_pipeline(vendor)
+            context=context,
+            dlt_source=make_source(window.start, window.end),
+            dlt_pipeline=vendor_pipeline(vendor),
         )
 
     return _assets

@@ -7,9 +7,8 @@ and known enum values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import os
+from dataclasses import dataclass, field
 
 # GE draws a progress bar per validation; in Dagster's logs that is noise.
 os.environ.setdefault("TQDM_DISABLE", "1")

@@ -47,3 +47,11 @@ def test_dbt_vars_cover_the_window_days():
     assert dbt_vars_for_window(one_day) == {"min_date": "2026-03-01", "max_date": "2026-03-02"}
     week = dg.TimeWindow(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 8, tzinfo=UTC))
     assert dbt_vars_for_window(week) == {"min_date": "2026-03-01", "max_date": "2026-03-08"}
+
+
+def test_hourly_schedule_refreshes_todays_partition():
+    from dagster_project.defs.schedules import hourly_today_refresh
+
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 3, 3, 10, 15, tzinfo=UTC))
+    request = hourly_today_refresh(context)
+    assert request.partition_key == "2026-03-03"
