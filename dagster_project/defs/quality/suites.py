@@ -7,15 +7,12 @@ and known enum values.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
-# GE draws a progress bar per validation; in Dagster's logs that is noise.
-os.environ.setdefault("TQDM_DISABLE", "1")
-
-import great_expectations as gx  # noqa: E402
-import great_expectations.expectations as gxe  # noqa: E402
-import pandas as pd  # noqa: E402
+import great_expectations as gx
+import great_expectations.expectations as gxe
+import pandas as pd
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from ingestion.raw_tables import (
     HELICONE_COST_TOTALS,
@@ -148,6 +145,8 @@ class RuleFailure:
 def validate(qualified_name: str, frame: pd.DataFrame, window: Window) -> tuple[bool, list[RuleFailure]]:
     """Run the table's suite on ``frame`` with GE's pandas engine; return success and the failing rules."""
     context = gx.get_context(mode="ephemeral")
+    # GE draws a progress bar per validation; in Dagster's logs that is noise.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = (
         context.data_sources.add_pandas("raw")
         .add_dataframe_asset(qualified_name)
