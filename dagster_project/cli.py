@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 
-from dagster_project.settings import REPO_ROOT
+from dagster_project.settings import REPO_ROOT, venv_executable
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -59,20 +60,17 @@ def _dev(args: argparse.Namespace) -> int:
     prepare_dagster_home()
     with simulator(seed=args.seed, calls_per_day=args.calls_per_day) as base_url:
         print(f"simulator at {base_url}; Dagster UI at http://127.0.0.1:{args.port}", flush=True)
-        command = [
-            "dagster",
-            "dev",
-            "-w",
-            str(REPO_ROOT / "workspace.yaml"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(args.port),
-        ]
+        workspace = str(REPO_ROOT / "workspace.yaml")
+        command = [venv_executable("dagster"), "dev", "-w", workspace, "-h", "127.0.0.1", "-p", str(args.port)]
+        ui = subprocess.Popen(command, cwd=REPO_ROOT, env=os.environ.copy())
+        # dagster dev stops its webserver, daemon and code server on SIGINT; pass a SIGTERM on as one,
+        # so stopping `aiecon dev` never leaves them behind.
+        signal.signal(signal.SIGTERM, lambda *_: ui.send_signal(signal.SIGINT))
         try:
-            return subprocess.call(command, cwd=REPO_ROOT, env=os.environ.copy())
+            return ui.wait()
         except KeyboardInterrupt:
-            return 0
+            ui.send_signal(signal.SIGINT)
+            return ui.wait()
 
 
 def _simulator(args: argparse.Namespace) -> int:

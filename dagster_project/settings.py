@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -31,3 +33,9 @@ def dlt_pipelines_dir() -> Path:
 
 def partitions_start() -> str:
     return os.environ.get("AIECON_PARTITIONS_START", "2025-01-01")
+
+
+def venv_executable(name: str) -> str:
+    """A console script installed beside this interpreter (the project's venv), else one on PATH."""
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.exists() else (shutil.which(name) or name)

@@ -148,7 +148,12 @@ def records_to_table(
     missing = [c.name for c in table.columns if c.name not in arrays]
     if missing:
         raise ValueError(f"{table.name}: no value for source-supplied column(s) {missing}")
-    schema = pa.schema([pa.field(c.name, c.type) for c in table.columns])
+    # Key columns are declared NOT NULL, as dlt's schema has them; a NULL key fails here, loudly.
+    required = {*table.primary_key, "_day"}
+    for name in sorted(required):
+        if arrays[name].null_count:
+            raise RecordTypeError(f"{table.name}: {arrays[name].null_count} record(s) without {name}")
+    schema = pa.schema([pa.field(c.name, c.type, nullable=c.name not in required) for c in table.columns])
     return pa.Table.from_arrays([arrays[c.name] for c in table.columns], schema=schema)
 
 

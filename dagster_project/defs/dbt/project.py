@@ -1,23 +1,20 @@
 """The dbt project, prepared (parsed) so its manifest exists wherever definitions load.
 
-``prepare_if_dev`` only works under ``dagster dev``; tests, CI, the demo and ``dagster definitions
-validate`` load definitions elsewhere, so a missing manifest is produced here with ``dbt parse``.
+``DbtProject.prepare_if_dev`` only works under ``dagster dev`` and needs ``dbt`` on PATH; tests, CI, the
+demo and ``dagster definitions validate`` load definitions elsewhere. So the project parses itself here.
 """
 
-import shutil
-import sys
+import os
 from functools import cache
-from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from dagster_project.settings import DBT_PROJECT_DIR
+from dagster_project.settings import DBT_PROJECT_DIR, venv_executable
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this interpreter (the project's venv), so ``dbt`` need not be on PATH."""
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+    """The project's own dbt, so ``dbt`` need not be on PATH."""
+    return venv_executable("dbt")
 
 
 def dbt_cli_resource() -> DbtCliResource:
@@ -33,7 +30,8 @@ def parse(project: DbtProject) -> None:
 @cache
 def dbt_project() -> DbtProject:
     project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-    project.prepare_if_dev()
-    if not project.manifest_path.exists():
+    # What prepare_if_dev does (re-parse under `dagster dev`, to pick up model edits), but with the
+    # project's own dbt executable; elsewhere only a missing manifest is produced.
+    if os.environ.get("DAGSTER_IS_DEV_CLI") or not project.manifest_path.exists():
         parse(project)
     return project

@@ -81,3 +81,8 @@ def test_json_object_columns_are_stored_as_sorted_json_text():
     row = records_to_table(HELICONE_REQUESTS, [request], WINDOW).to_pylist()[0]
     assert row["properties"] == '{"Agent":"a","Product":"p"}'
     assert row["_extra_fields"] is None  # request_body is denied, nothing else is undeclared
+
+
+def test_a_record_without_its_key_is_refused():
+    with pytest.raises(RecordTypeError, match="without id"):
+        records_to_table(REVENIUM_COMPLETIONS, [completion(id=None)], WINDOW, {"team_id": "t"})
