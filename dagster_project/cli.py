@@ -62,7 +62,14 @@ def _dev(args: argparse.Namespace) -> int:
         print(f"simulator at {base_url}; Dagster UI at http://127.0.0.1:{args.port}", flush=True)
         workspace = str(REPO_ROOT / "workspace.yaml")
         command = [venv_executable("dagster"), "dev", "-w", workspace, "-h", "127.0.0.1", "-p", str(args.port)]
-        ui = subprocess.Popen(command, cwd=REPO_ROOT, env=os.environ.copy())
+        # A shell that starts us in the background makes us ignore SIGINT, and children inherit that;
+        # dagster dev maps SIGTERM to its SIGINT handler, so it would then ignore both.
+        ui = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            env=os.environ.copy(),
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         # dagster dev stops its webserver, daemon and code server on SIGINT; pass a SIGTERM on as one,
         # so stopping `aiecon dev` never leaves them behind.
         signal.signal(signal.SIGTERM, lambda *_: ui.send_signal(signal.SIGINT))
