@@ -1,4 +1,4 @@
-"""Everything Dagster loads: ingest assets, raw checks, dbt assets, the main job and its schedule."""
+"""Everything Dagster loads: ingest assets, raw checks, dbt assets, publishing, the main job and its schedule."""
 
 import dagster as dg
 from dagster_dlt import DagsterDltResource
@@ -8,9 +8,10 @@ from dagster_project.defs.dbt.project import dbt_cli_resource
 from dagster_project.defs.dlt.assets import ingest_assets
 from dagster_project.defs.quality.raw_checks import raw_checks
 from dagster_project.defs.schedules import ai_economics_daily, hourly_today_refresh
+from dagster_project.defs.serving.assets import published_marts
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, warehouse_dbt_models],
+    assets=[*ingest_assets, warehouse_dbt_models, published_marts],
     asset_checks=raw_checks,
     jobs=[ai_economics_daily],
     schedules=[hourly_today_refresh],

@@ -4,6 +4,8 @@
 |---|---|---|
 | AIECON_DATA_DIR | <repo>/data | where the warehouse, dlt's working files and the Dagster home live |
 | AIECON_WAREHOUSE | $AIECON_DATA_DIR/warehouse.duckdb | the DuckDB file every writer shares |
+| AIECON_SERVING_WAREHOUSE | $AIECON_DATA_DIR/serving.duckdb | the read-only copy of the marts for BI |
+| AIECON_PARQUET_DIR | $AIECON_DATA_DIR/parquet | the marts as Parquet, partitioned by day |
 | AIECON_PARTITIONS_START | 2025-01-01 | first daily partition (UTC) |
 """
 
@@ -25,6 +27,16 @@ def data_dir() -> Path:
 
 def warehouse_path() -> Path:
     return Path(os.environ.get("AIECON_WAREHOUSE", data_dir() / "warehouse.duckdb")).resolve()
+
+
+def serving_path() -> Path:
+    """The read-only copy of the marts that BI tools open (replaced atomically on each publish)."""
+    return Path(os.environ.get("AIECON_SERVING_WAREHOUSE", data_dir() / "serving.duckdb")).resolve()
+
+
+def parquet_dir() -> Path:
+    """Marts as Parquet, one folder per table and per day (Hive style: ``day=YYYY-MM-DD``)."""
+    return Path(os.environ.get("AIECON_PARQUET_DIR", data_dir() / "parquet")).resolve()
 
 
 def dlt_pipelines_dir() -> Path:

@@ -111,3 +111,11 @@ def test_rerunning_a_partition_leaves_every_table_unchanged(two_days):
     assert before["marts.fct_ai_calls"][0] > 0 and before["marts.cost_by_dimension_daily"][0] > 0
     run_partition(DAY_1)
     assert table_fingerprints(path) == before
+
+
+def test_published_marts_equal_the_warehouse_marts(two_days):
+    path, _ = two_days
+    ours = {k: v for k, v in table_fingerprints(path).items() if k.startswith("marts.")}
+    assert table_fingerprints(path.parent / "serving.duckdb") == ours
+    for day in (DAY_1, DAY_2):
+        assert (path.parent / "parquet" / "fct_ai_calls" / f"day={day.isoformat()}" / "data.parquet").exists()

@@ -1,0 +1,88 @@
+"""Publishing marts to the serving copy and to Parquet, on a small hand-made warehouse."""
+
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+
+import duckdb
+import pytest
+
+from dagster_project.defs.serving.publish import build_serving_copy, export_parquet
+
+
+def make_warehouse(path, cost_day_2: float) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema if not exists marts")
+        con.execute("create schema if not exists raw_x")
+        con.execute("create or replace table raw_x.secret as select 'not for analysts' as note")
+        con.execute(
+            "create or replace table marts.daily as select * from (values "
+            f"(date '2026-03-01', 'openai', 1.5), (date '2026-03-02', 'openai', {cost_day_2})) t(day, provider, cost)"
+        )
+        con.execute("create or replace table marts.models as select 'gpt-4o' as model")
+
+
+def test_serving_copy_holds_the_marts_and_nothing_else(tmp_path):
+    warehouse, serving = tmp_path / "w.duckdb", tmp_path / "serving.duckdb"
+    make_warehouse(warehouse, 2.0)
+    assert build_serving_copy(warehouse, serving) == {"daily": 2, "models": 1}
+    with duckdb.connect(str(serving), read_only=True) as con:
+        assert con.execute("select sum(cost) from marts.daily").fetchone()[0] == pytest.approx(3.5)
+        schemas = {
+            s for (s,) in con.execute("select schema_name from information_schema.schemata").fetchall()
+        }
+    assert "raw_x" not in schemas
+    assert list(tmp_path.glob(".serving*")) == []  # no temporary file left behind
+
+
+def test_parquet_is_written_per_day_and_empty_days_disappear(tmp_path):
+    warehouse, out = tmp_path / "w.duckdb", tmp_path / "parquet"
+    make_warehouse(warehouse, 2.0)
+    assert export_parquet(warehouse, out, date(2026, 3, 1), date(2026, 3, 3)) == 3
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.parquet")) == [
+        "daily/day=2026-03-01/data.parquet", "daily/day=2026-03-02/data.parquet", "models/data.parquet",
+    ]  # fmt: skip
+    with duckdb.connect() as con:
+        total = con.execute(f"select sum(cost) from read_parquet('{out}/daily/*/*.parquet')").fetchone()[0]
+    assert total == pytest.approx(3.5)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from marts.daily where day = date '2026-03-02'")
+    export_parquet(warehouse, out, date(2026, 3, 2), date(2026, 3, 3))
+    assert not (out / "daily" / "day=2026-03-02").exists()
+    assert (out / "daily" / "day=2026-03-01" / "data.parquet").exists()  # outside the window: untouched
+
+
+READER = textwrap.dedent(
+    """
+    import sys, time, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print("open", flush=True)
+    seen = set()
+    deadline = time.monotonic() + float(sys.argv[2])
+    while time.monotonic() < deadline:
+        seen.add(float(con.execute("select sum(cost) from marts.daily").fetchone()[0]))
+        time.sleep(0.01)
+    print(sorted(seen), flush=True)
+    """
+)
+
+
+def test_a_reader_holding_the_serving_copy_neither_blocks_nor_sees_a_half_publish(tmp_path):
+    warehouse, serving = tmp_path / "w.duckdb", tmp_path / "serving.duckdb"
+    make_warehouse(warehouse, 2.0)
+    build_serving_copy(warehouse, serving)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(serving), "3"], stdout=subprocess.PIPE, text=True
+    )
+    assert reader.stdout.readline().strip() == "open"
+    make_warehouse(warehouse, 10.0)
+    started = time.monotonic()
+    for _ in range(5):  # publish repeatedly while the reader keeps its connection open
+        build_serving_copy(warehouse, serving)
+    assert time.monotonic() - started < 3  # never waited for the reader
+    # the open connection kept reading one consistent copy: the one it opened
+    assert reader.communicate(timeout=30)[0].strip() == "[3.5]"
+    with duckdb.connect(str(serving), read_only=True) as con:  # a new connection sees the new publish
+        assert con.execute("select sum(cost) from marts.daily").fetchone()[0] == pytest.approx(11.5)
