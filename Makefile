@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: setup demo test test-fast dev validate lint bootstrap-uv clean
+.PHONY: setup demo test test-fast dev docs validate lint bootstrap-uv clean
 
 bootstrap-uv:
 	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
@@ -29,6 +29,9 @@ test-fast: setup
 
 dev: setup
 	$(UV) run aiecon dev
+
+docs: setup
+	$(UV) run aiecon docs
 
 validate: setup
 	$(UV) run dagster definitions validate -w workspace.yaml

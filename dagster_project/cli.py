@@ -61,7 +61,16 @@ def _dev(args: argparse.Namespace) -> int:
     with simulator(seed=args.seed, calls_per_day=args.calls_per_day) as base_url:
         print(f"simulator at {base_url}; Dagster UI at http://127.0.0.1:{args.port}", flush=True)
         workspace = str(REPO_ROOT / "workspace.yaml")
-        command = [venv_executable("dagster"), "dev", "-w", workspace, "-h", "127.0.0.1", "-p", str(args.port)]
+        command = [
+            venv_executable("dagster"),
+            "dev",
+            "-w",
+            workspace,
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(args.port),
+        ]
         # A shell that starts us in the background makes us ignore SIGINT, and children inherit that;
         # dagster dev maps SIGTERM to its SIGINT handler, so it would then ignore both.
         ui = subprocess.Popen(
@@ -95,6 +104,21 @@ def _prepare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from dagster_project.defs.dbt.project import dbt_executable
+    from dagster_project.settings import DBT_PROJECT_DIR, data_dir, warehouse_path
+
+    target = data_dir() / "docs"
+    command = [dbt_executable(), "docs", "generate", "--static", "--profiles-dir", ".", "--target-path", str(target)]
+    if not warehouse_path().exists():
+        command.append("--empty-catalog")  # no warehouse yet: document models, without row counts and types
+    env = {**os.environ, "AIECON_WAREHOUSE": str(warehouse_path())}
+    code = subprocess.call(command, cwd=DBT_PROJECT_DIR, env=env)
+    if code == 0:
+        print(f"documentation: {target / 'static_index.html'} (one file: open it in a browser)")
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aiecon", description="AI Economics Warehouse")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("prepare", help="parse the dbt project (writes its manifest)")
     p.set_defaults(fn=_prepare)
+
+    p = sub.add_parser("docs", help="build the dbt documentation site")
+    p.set_defaults(fn=_docs)
 
     args = parser.parse_args(argv)
     return args.fn(args)

@@ -4,65 +4,14 @@ Each day's mart total must equal the vendor's own analytics for that day (asked 
 HTTP) to the cent, and a second run of a partition must leave every table exactly as it was.
 """
 
-import hashlib
-
-import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.definitions import defs
-from dagster_project.defs.schedules import MAIN_JOB_NAME
 from tests.conftest import DAY_1, DAY_2
+from tests.integration.pipeline import run_partition, table_fingerprints
 from tests.integration.vendor_figures import helicone_cost, orq_cost, revenium_cost
 
 pytestmark = pytest.mark.slow
-
-# Columns that legitimately differ between two loads of the same data: dlt's load id.
-LOAD_COLUMNS = {"_dlt_load_id", "_dlt_id"}
-
-
-def run_partition(day) -> dg.ExecuteInProcessResult:
-    result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(
-        partition_key=day.isoformat(), instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
-    )
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return result
-
-
-def table_fingerprints(path) -> dict[str, tuple[int, str]]:
-    """Row count and a hash of the sorted rows of every table, without dlt's bookkeeping tables."""
-    fingerprints = {}
-    with duckdb.connect(str(path), read_only=True) as con:
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_type = 'BASE TABLE' and table_name not like '_dlt_%' and table_schema not like '%_staging'"
-        ).fetchall()
-        for schema, table in tables:
-            columns = [
-                c
-                for (c,) in con.execute(
-                    "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
-                    "order by ordinal_position",
-                    [schema, table],
-                ).fetchall()
-                if c not in LOAD_COLUMNS
-            ]
-            quoted = ", ".join(f'"{c}"' for c in columns)
-            rows = con.execute(f'select {quoted} from "{schema}"."{table}"').fetchall()
-            digest = hashlib.sha256("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
-            fingerprints[f"{schema}.{table}"] = (len(rows), digest)
-    return fingerprints
-
-
-@pytest.fixture(scope="module")
-def two_days(simulator, sim_keys, tmp_path_factory):
-    path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AIECON_DATA_DIR", str(path.parent))
-        mp.setenv("AIECON_WAREHOUSE", str(path))
-        run_partition(DAY_1)
-        run_partition(DAY_2)
-        yield path, mp
 
 
 def daily_mart_totals(path, source_system: str) -> dict:

@@ -1,0 +1,45 @@
+"""Running the main job for a partition, and fingerprinting a warehouse's tables."""
+
+import hashlib
+
+import dagster as dg
+import duckdb
+
+from dagster_project.definitions import defs
+from dagster_project.defs.schedules import MAIN_JOB_NAME
+
+# Columns that legitimately differ between two loads of the same data: dlt's load id.
+LOAD_COLUMNS = {"_dlt_load_id", "_dlt_id"}
+
+
+def run_partition(day) -> dg.ExecuteInProcessResult:
+    result = defs.resolve_job_def(MAIN_JOB_NAME).execute_in_process(
+        partition_key=day.isoformat(), instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return result
+
+
+def table_fingerprints(path) -> dict[str, tuple[int, str]]:
+    """Row count and a hash of the sorted rows of every table, without dlt's bookkeeping tables."""
+    fingerprints = {}
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_type = 'BASE TABLE' and table_name not like '_dlt_%' and table_schema not like '%_staging'"
+        ).fetchall()
+        for schema, table in tables:
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                    "order by ordinal_position",
+                    [schema, table],
+                ).fetchall()
+                if c not in LOAD_COLUMNS
+            ]
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            rows = con.execute(f'select {quoted} from "{schema}"."{table}"').fetchall()
+            digest = hashlib.sha256("\n".join(sorted(map(repr, rows))).encode()).hexdigest()
+            fingerprints[f"{schema}.{table}"] = (len(rows), digest)
+    return fingerprints
