@@ -6,7 +6,9 @@ incremental models replace exactly those days. A range of partitions is one dbt 
 """
 
 import json
+import os
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
@@ -15,6 +17,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.defs.dlt.assets import WAREHOUSE_POOL
 from dagster_project.partitions import daily_partitions
+from dagster_project.settings import warehouse_path
 from ingestion.windows import Window
 
 
@@ -47,4 +50,21 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     dbt_vars = dbt_vars_for_window(context.partition_time_window)
     context.log.info(f"dbt build with vars {dbt_vars}")
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    # dbt inherits this process's environment: pin it to the warehouse dlt just wrote, whatever the
+    # environment said (AIECON_DATA_DIR alone, a relative path, nothing).
+    with _environment(AIECON_WAREHOUSE=str(warehouse_path())):
+        yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
