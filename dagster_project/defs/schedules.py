@@ -1,19 +1,44 @@
-"""The main job and when it runs."""
+"""The main job, when it runs, and where its failures are recorded.
 
-from datetime import UTC, datetime
+* hourly: today's partition (a partial day: the vendors keep metering);
+* daily: yesterday and the ``AIECON_LATE_DATA_LOOKBACK_DAYS`` days before it (default 2) in one run, so
+  records that reached a vendor late land in the days they belong to before yesterday is final;
+* on failure: a line per failed run in ``$AIECON_DATA_DIR/ops/run_failures.jsonl`` and in the sensor's log.
+"""
+
+import json
+import os
+from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 
 from dagster_project.partitions import daily_partitions
+from dagster_project.settings import data_dir
 
 MAIN_JOB_NAME = "ai_economics_daily"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 ai_economics_daily = dg.define_asset_job(
     MAIN_JOB_NAME,
     selection=dg.AssetSelection.all(),
     partitions_def=daily_partitions,
-    description="Pull every vendor for the partition's window, gate raw data, then build the dbt models.",
+    description="Pull every vendor for the partition's window, gate raw data, build the dbt models, publish.",
 )
+
+
+def late_data_lookback_days() -> int:
+    return int(os.environ.get("AIECON_LATE_DATA_LOOKBACK_DAYS", "2"))
+
+
+def finalize_range(today: date, lookback_days: int) -> tuple[date, date]:
+    """[first, last] partitions of the daily run: yesterday and the look-back days before it."""
+    yesterday = today - timedelta(days=1)
+    return yesterday - timedelta(days=lookback_days), yesterday
+
+
+def _scheduled_time(context: dg.ScheduleEvaluationContext) -> datetime:
+    return (context.scheduled_execution_time or datetime.now(UTC)).astimezone(UTC)
 
 
 @dg.schedule(
@@ -21,9 +46,51 @@ ai_economics_daily = dg.define_asset_job(
     cron_schedule="15 * * * *",
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="Hourly refresh of today's partition (a partial day: the vendors keep metering).",
+    description="Hourly refresh of today's partition.",
 )
 def hourly_today_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    scheduled = context.scheduled_execution_time or datetime.now(UTC)
-    partition_key = scheduled.astimezone(UTC).strftime("%Y-%m-%d")
-    return dg.RunRequest(run_key=f"hourly-{scheduled.isoformat()}", partition_key=partition_key)
+    scheduled = _scheduled_time(context)
+    return dg.RunRequest(
+        run_key=f"hourly-{scheduled.isoformat()}", partition_key=scheduled.strftime("%Y-%m-%d")
+    )
+
+
+@dg.schedule(
+    job=ai_economics_daily,
+    cron_schedule="30 2 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="Daily: re-pull the late-data look-back and finalise yesterday, in one run.",
+)
+def daily_finalize(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    scheduled = _scheduled_time(context)
+    first, last = finalize_range(scheduled.date(), late_data_lookback_days())
+    return dg.RunRequest(
+        run_key=f"daily-{scheduled.date().isoformat()}",
+        tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
+    )
+
+
+@dg.run_failure_sensor(
+    monitored_jobs=[ai_economics_daily],
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Records every failed run of the main job where an operator looks: a JSONL file and this log.",
+)
+def record_run_failures(context: dg.RunFailureSensorContext) -> None:
+    run = context.dagster_run
+    entry = {
+        "failed_at": datetime.now(UTC).isoformat(),
+        "run_id": run.run_id,
+        "job": run.job_name,
+        "partition": run.tags.get("dagster/partition")
+        or f"{run.tags.get(RANGE_START_TAG)}..{run.tags.get(RANGE_END_TAG)}",
+        "failed_steps": sorted({e.step_key for e in context.get_step_failure_events() if e.step_key}),
+        "error": context.failure_event.message,
+    }
+    path = data_dir() / "ops" / "run_failures.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as log:
+        log.write(json.dumps(entry) + "\n")
+    context.log.error(
+        f"run {run.run_id} of {run.job_name} failed ({entry['partition']}): {entry['failed_steps']}"
+    )
