@@ -6,6 +6,7 @@ from dagster_dlt import DagsterDltResource
 from dagster_project.defs.dbt.assets import warehouse_dbt_models
 from dagster_project.defs.dbt.project import dbt_cli_resource
 from dagster_project.defs.dlt.assets import ingest_assets
+from dagster_project.defs.quality.partition_checks import partition_checks
 from dagster_project.defs.quality.raw_checks import raw_checks
 from dagster_project.defs.schedules import (
     ai_economics_daily,
@@ -17,7 +18,7 @@ from dagster_project.defs.serving.assets import published_marts
 
 defs = dg.Definitions(
     assets=[*ingest_assets, warehouse_dbt_models, published_marts],
-    asset_checks=raw_checks,
+    asset_checks=[*raw_checks, *partition_checks],
     jobs=[ai_economics_daily],
     schedules=[hourly_today_refresh, daily_finalize],
     sensors=[record_run_failures],
