@@ -7,6 +7,7 @@ HTTP) to the cent, and a second run of a partition must leave every table exactl
 import duckdb
 import pytest
 
+from ingestion.simulator.faults import FaultRule
 from tests.conftest import DAY_1, DAY_2
 from tests.integration.pipeline import run_partition, table_fingerprints
 from tests.integration.vendor_figures import helicone_cost, orq_cost, revenium_cost
@@ -68,3 +69,18 @@ def test_published_marts_equal_the_warehouse_marts(two_days):
     assert table_fingerprints(path.parent / "serving.duckdb") == ours
     for day in (DAY_1, DAY_2):
         assert (path.parent / "parquet" / "fct_ai_calls" / f"day={day.isoformat()}" / "data.parquet").exists()
+
+
+def test_a_run_that_fails_midway_leaves_the_published_day_intact(two_days, simulator):
+    path, _ = two_days
+    marts_before = {k: v for k, v in table_fingerprints(path).items() if k.startswith("marts.")}
+    serving_before = table_fingerprints(path.parent / "serving.duckdb")
+    simulator.add_fault(FaultRule("orq", path_contains="/v2/reporting", status=503, times=1000))
+    try:
+        result = run_partition(DAY_1, expect_success=False)
+    finally:
+        simulator.clear_faults()
+    failed = {e.step_key for e in result.all_events if e.is_step_failure}
+    assert failed == {"orq_ingest"}
+    assert {k: v for k, v in table_fingerprints(path).items() if k.startswith("marts.")} == marts_before
+    assert table_fingerprints(path.parent / "serving.duckdb") == serving_before
