@@ -152,3 +152,17 @@ def test_orq_buckets_add_up_to_orqs_total_and_split_when_truncated(simulator, si
     assert sum(b["metrics"]["genai.cost"] for b in split) == pytest.approx(expected, abs=1e-6)
     with pytest.raises(TruncatedReportError, match="cannot be split"):
         complete_buckets(client, "genai.cost", window, limit=1)
+
+
+def test_a_response_slower_than_the_timeout_is_retried(simulator, sim_keys, world):
+    simulator.add_fault(FaultRule("revenium", path_contains="/completions", delay_s=2.0, times=1))
+    patient = RetryPolicy(max_attempts=3, backoff_base_s=0.05, backoff_max_s=1, timeout_s=0.5)
+    try:
+        with VendorClient(
+            "revenium", simulator.urls["revenium"], {"x-api-key": sim_keys.revenium}, patient
+        ) as client:
+            n = sum(len(p) for p in iter_completion_pages(client, "tmAcme01", day_window(DAY_1)))
+            assert client.retries == 1
+    finally:
+        simulator.clear_faults()
+    assert n == len(world.calls(DAY_1))
