@@ -6,6 +6,7 @@ demo and ``dagster definitions validate`` load definitions elsewhere. So the pro
 
 import os
 from functools import cache
+from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
@@ -27,11 +28,26 @@ def parse(project: DbtProject) -> None:
     ).wait()
 
 
+SOURCE_GLOBS = ("dbt_project.yml", "profiles.yml", "models/**/*", "macros/**/*", "tests/**/*", "seeds/**/*")
+
+
+def manifest_is_stale(manifest: Path, project_dir: Path = DBT_PROJECT_DIR) -> bool:
+    """True when the manifest is missing or any file dbt parses is newer than it."""
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(
+        path.is_file() and path.stat().st_mtime > built
+        for pattern in SOURCE_GLOBS
+        for path in project_dir.glob(pattern)
+    )
+
+
 @cache
 def dbt_project() -> DbtProject:
     project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
     # What prepare_if_dev does (re-parse under `dagster dev`, to pick up model edits), but with the
-    # project's own dbt executable; elsewhere only a missing manifest is produced.
-    if os.environ.get("DAGSTER_IS_DEV_CLI") or not project.manifest_path.exists():
+    # project's own dbt executable; elsewhere a manifest that is missing or older than a source is rebuilt.
+    if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale(project.manifest_path):
         parse(project)
     return project

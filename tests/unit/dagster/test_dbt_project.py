@@ -1,0 +1,21 @@
+import os
+
+from dagster_project.defs.dbt.project import manifest_is_stale
+
+
+def test_a_manifest_older_than_any_model_is_stale(tmp_path):
+    model = tmp_path / "models" / "marts" / "m.sql"
+    model.parent.mkdir(parents=True)
+    model.write_text("select 1")
+    manifest = tmp_path / "target" / "manifest.json"
+    assert manifest_is_stale(manifest, tmp_path)  # missing
+    manifest.parent.mkdir()
+    manifest.write_text("{}")
+    os.utime(model, (1_000, 1_000))
+    os.utime(manifest, (2_000, 2_000))
+    assert not manifest_is_stale(manifest, tmp_path)
+    os.utime(model, (3_000, 3_000))
+    assert manifest_is_stale(manifest, tmp_path)
+    (tmp_path / "target" / "run_results.json").write_text("{}")  # dbt's own output does not count
+    os.utime(model, (1_000, 1_000))
+    assert not manifest_is_stale(manifest, tmp_path)
