@@ -109,7 +109,16 @@ def _docs(args: argparse.Namespace) -> int:
     from dagster_project.settings import DBT_PROJECT_DIR, data_dir, warehouse_path
 
     target = data_dir() / "docs"
-    command = [dbt_executable(), "docs", "generate", "--static", "--profiles-dir", ".", "--target-path", str(target)]
+    command = [
+        dbt_executable(),
+        "docs",
+        "generate",
+        "--static",
+        "--profiles-dir",
+        ".",
+        "--target-path",
+        str(target),
+    ]
     if not warehouse_path().exists():
         command.append("--empty-catalog")  # no warehouse yet: document models, without row counts and types
     env = {**os.environ, "AIECON_WAREHOUSE": str(warehouse_path())}

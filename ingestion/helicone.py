@@ -4,6 +4,12 @@ Helicone has no time-range parameter: the window goes inside the filter tree. Pa
 1000 rows at most (more is an HTTP 500 with ``{"data": null, "error": "invalid limit"}``), until a page
 comes back empty — a short page is not the end, because Helicone de-duplicates rows after the limit is
 applied. Rows repeated across pages are dropped by ``request_id``. Reference: helicone-orq.md §A.
+
+Sessions (``POST /v1/session/query``, §A.3) are asked per UTC day (``timeFilter`` in epoch ms), 1000 a page
+by offset until a short page (a GROUP BY with LIMIT/OFFSET has no post-limit de-duplication), repeats
+dropped by session id; each row aggregates the session's requests of that day. User metrics
+(``POST /v1/user/metrics/query``, §A.2) are asked per UTC day (``timeFilter`` in epoch seconds), sorted by
+user id, 1000 a page, until ``count`` users are read.
 """
 
 from __future__ import annotations
@@ -19,11 +25,18 @@ from ingestion.arrow_pages import records_to_table
 from ingestion.config import HeliconeSettings
 from ingestion.dlt_resources import windowed_merge_args
 from ingestion.http_client import VendorClient
-from ingestion.raw_tables import HELICONE_COST_TOTALS, HELICONE_REQUESTS
+from ingestion.raw_tables import (
+    HELICONE_COST_TOTALS,
+    HELICONE_REQUESTS,
+    HELICONE_SESSIONS,
+    HELICONE_USER_METRICS,
+)
 from ingestion.windows import Window, iso_z
 
 QUERY_PATH = "/v1/request/query-clickhouse"
 TOTAL_COST_PATH = "/v1/metrics/totalCost"
+SESSION_QUERY_PATH = "/v1/session/query"
+USER_METRICS_PATH = "/v1/user/metrics/query"
 PAGE_LIMIT = 1000
 
 
@@ -73,6 +86,73 @@ def iter_request_pages(client: VendorClient, window: Window, limit: int = PAGE_L
         offset += limit
 
 
+def _ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+def iter_session_pages(client: VendorClient, window: Window, limit: int = PAGE_LIMIT) -> Iterator[list[dict]]:
+    """Sessions with requests in ``window`` (aggregated over those requests), repeats dropped by id."""
+    seen: set[str] = set()
+    offset = 0
+    while True:
+        rows = unwrap(
+            client.post(
+                SESSION_QUERY_PATH,
+                {
+                    "search": "",
+                    "timeFilter": {"startTimeUnixMs": _ms(window.start), "endTimeUnixMs": _ms(window.end)},
+                    "timezoneDifference": 0,
+                    "filter": "all",
+                    "offset": offset,
+                    "limit": limit,
+                },
+            )
+        )
+        if not isinstance(rows, list):
+            raise HeliconeError(f"session query: expected a list, got {str(rows)[:200]}")
+        fresh = [r for r in rows if r.get("session_id") not in seen]
+        seen.update(r.get("session_id") for r in fresh)
+        if fresh:
+            yield fresh
+        if len(rows) < limit:
+            return
+        offset += limit
+
+
+def iter_user_metric_pages(
+    client: VendorClient, window: Window, limit: int = PAGE_LIMIT
+) -> Iterator[list[dict]]:
+    """Per-user metrics over ``window``, by user id, until the ``count`` the server reports is read."""
+    seen: set[str] = set()
+    offset = 0
+    while True:
+        data = unwrap(
+            client.post(
+                USER_METRICS_PATH,
+                {
+                    "filter": "all",
+                    "offset": offset,
+                    "limit": limit,
+                    "timeFilter": {
+                        "startTimeUnixSeconds": _ms(window.start) // 1000,
+                        "endTimeUnixSeconds": _ms(window.end) // 1000,
+                    },
+                    "sort": {"user_id": "asc"},
+                },
+            )
+        )
+        if not isinstance(data, dict) or not isinstance(data.get("users"), list):
+            raise HeliconeError(f"user metrics: unexpected data: {str(data)[:200]}")
+        users = data["users"]
+        fresh = [u for u in users if u.get("user_id") not in seen]
+        seen.update(u.get("user_id") for u in fresh)
+        if fresh:
+            yield fresh
+        offset += limit
+        if not users or offset >= int(data.get("count") or 0):
+            return
+
+
 @dlt.source(name="helicone", max_table_nesting=0)
 def helicone_source(
     window_start: datetime, window_end: datetime, settings: HeliconeSettings | None = None
@@ -105,4 +185,18 @@ def helicone_source(
                     HELICONE_COST_TOTALS, [{"cost_usd": cost}], window, day=day.start.date()
                 )
 
-    return [requests, metrics_total_cost]
+    @dlt.resource(**windowed_merge_args(HELICONE_SESSIONS))
+    def sessions() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                for rows in iter_session_pages(client, day):
+                    yield records_to_table(HELICONE_SESSIONS, rows, window)
+
+    @dlt.resource(**windowed_merge_args(HELICONE_USER_METRICS))
+    def user_metrics() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                for rows in iter_user_metric_pages(client, day):
+                    yield records_to_table(HELICONE_USER_METRICS, rows, window, day=day.start.date())
+
+    return [requests, metrics_total_cost, sessions, user_metrics]

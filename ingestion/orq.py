@@ -4,12 +4,20 @@ The reporting API truncates at ``limit`` (capped at 5000) and says ``has_more: f
 cursor. So a response that comes back full is treated as possibly cut: the window is halved (on hour
 boundaries) and both halves are asked again, until no response is full. Metric maps are open: every key
 the server returns is landed as its own row. Reference: helicone-orq.md §B.1.
+
+Traces and spans (§B.2): ``POST /v3/traces/search`` lists the traces that start in each day (oldest first,
+``page_token`` paging, 1000 a page), then ``GET /v3/traces/{trace_id}/spans`` is asked once per trace
+(also paged by ``page_token``). That is N+1 requests a day — one per trace — which is the API's only way
+to spans; they are asked ``ORQ_SPAN_WORKERS`` (default 4) at a time. Spans are dated by their own start, and a trace never crosses a UTC day in practice.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,14 +28,29 @@ from ingestion.arrow_pages import records_to_table
 from ingestion.config import OrqSettings
 from ingestion.dlt_resources import windowed_merge_args
 from ingestion.http_client import VendorClient
-from ingestion.raw_tables import ORQ_COST_TOTALS, ORQ_REPORTING_BUCKETS
+from ingestion.raw_tables import ORQ_COST_TOTALS, ORQ_REPORTING_BUCKETS, ORQ_SPANS, ORQ_TRACES
 from ingestion.windows import Window, iso_z
 
 REPORTING_PATH = "/v2/reporting"
+TRACES_SEARCH_PATH = "/v3/traces/search"
+TRACE_PAGE_LIMIT = 1000
 MAX_LIMIT = 5000
-BUCKET_METRICS = ("genai.requests", "genai.errors", "genai.tokens", "genai.cost")
+BUCKET_METRICS = (
+    "genai.requests",
+    "genai.errors",
+    "genai.tokens",
+    "genai.cost",
+    "genai.latency.p50",
+    "genai.latency.p95",
+    "genai.latency.p99",
+    "genai.ttft.avg",
+    "genai.ttft.p50",
+    "genai.ttft.p95",
+)
 GROUP_BY = ("project", "provider", "model", "agent", "identity")
 HOUR = timedelta(hours=1)
+SPAN_WORKERS = 4  # concurrent span requests (ORQ_SPAN_WORKERS): one request per trace is the API's only way
+log = logging.getLogger(__name__)
 
 
 class TruncatedReportError(RuntimeError):
@@ -90,6 +113,80 @@ def to_long_rows(metric: str, buckets: list[dict]) -> list[dict[str, Any]]:
     return rows
 
 
+def iter_trace_pages(
+    client: VendorClient, window: Window, limit: int = TRACE_PAGE_LIMIT
+) -> Iterator[list[dict]]:
+    """TraceSummary pages of the traces starting in ``window``, oldest first, following ``next_page_token``."""
+    token: str | None = None
+    while True:
+        body: dict[str, Any] = {
+            "from": iso_z(window.start),
+            "to": iso_z(window.end),
+            "sort": [{"field": "started_at", "order": "asc"}],
+            "limit": limit,
+        }
+        if token:
+            body["page_token"] = token
+        response = client.post(TRACES_SEARCH_PATH, body)
+        if not isinstance(response, dict) or not isinstance(response.get("data"), list):
+            raise ValueError(f"orq traces search: unexpected response shape: {str(response)[:200]}")
+        if response["data"]:
+            yield response["data"]
+        token = response.get("next_page_token")
+        if not response.get("has_more") or not token:
+            return
+
+
+def trace_spans(client: VendorClient, trace_id: str, limit: int = TRACE_PAGE_LIMIT) -> list[dict]:
+    """Every SpanSummary of one trace, following ``next_page_token``."""
+    spans: list[dict] = []
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": limit}
+        if token:
+            params["page_token"] = token
+        response = client.get(f"/v3/traces/{trace_id}/spans", params)
+        if not isinstance(response, dict) or not isinstance(response.get("data"), list):
+            raise ValueError(f"orq trace spans: unexpected response shape: {str(response)[:200]}")
+        spans.extend(response["data"])
+        token = response.get("next_page_token")
+        if not response.get("has_more") or not token:
+            return spans
+
+
+def _span_workers() -> int:
+    return max(1, int(os.environ.get("ORQ_SPAN_WORKERS", SPAN_WORKERS)))
+
+
+def spans_of_traces(
+    make_client: Callable[[], VendorClient], trace_ids: list[str], workers: int | None = None
+) -> list[dict]:
+    """The spans of every trace, in the order of ``trace_ids``, asked ``workers`` at a time (a client per
+    worker thread: a requests session is not shared across threads)."""
+    workers = workers or _span_workers()
+    if workers == 1 or len(trace_ids) <= 1:
+        with make_client() as client:
+            return [span for t in trace_ids for span in trace_spans(client, t)]
+    local = threading.local()
+    clients: list[VendorClient] = []
+    lock = threading.Lock()
+
+    def fetch(trace_id: str) -> list[dict]:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = make_client()
+            with lock:
+                clients.append(client)
+        return trace_spans(client, trace_id)
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="orq-spans") as pool:
+            return [span for spans in pool.map(fetch, trace_ids) for span in spans]
+    finally:
+        for client in clients:
+            client.close()
+
+
 @dlt.source(name="orq", max_table_nesting=0)
 def orq_source(
     window_start: datetime, window_end: datetime, settings: OrqSettings | None = None, limit: int = MAX_LIMIT
@@ -117,4 +214,24 @@ def orq_source(
                 cost = float(value) if isinstance(value, int | float) else None
                 yield records_to_table(ORQ_COST_TOTALS, [{"cost_usd": cost}], window, day=day.start.date())
 
-    return [reporting_buckets, reporting_cost_totals]
+    @dlt.resource(**windowed_merge_args(ORQ_TRACES))
+    def traces() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                for page in iter_trace_pages(client, day):
+                    yield records_to_table(ORQ_TRACES, page, window)
+
+    @dlt.resource(**windowed_merge_args(ORQ_SPANS))
+    def spans() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                for page in iter_trace_pages(client, day):
+                    started = {trace["trace_id"]: trace.get("started_at") for trace in page}
+                    rows = [
+                        {**span, "trace_started_at": started.get(span.get("trace_id"))}
+                        for span in spans_of_traces(_client, list(started))
+                    ]
+                    if rows:
+                        yield records_to_table(ORQ_SPANS, rows, window)
+
+    return [reporting_buckets, reporting_cost_totals, traces, spans]

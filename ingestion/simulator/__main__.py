@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-rate-limits", action="store_true", help="turn the vendors' rate limits off")
     p.add_argument("--rate-limit-scale", type=float, default=1.0, help="multiply every rate limit")
+    p.add_argument(
+        "--helicone-page-overlap",
+        type=int,
+        default=0,
+        help="Helicone quirk: each query-clickhouse page after the first repeats this many rows of the one before",
+    )
     p.add_argument("--port-file", type=Path, help="also write the base URL to this file")
     p.add_argument("--log-level", default="WARNING")
     return p
@@ -74,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         rate_limits=not args.no_rate_limits,
         rate_limit_scale=args.rate_limit_scale,
-    ).start()
+    )
+    server.faces["helicone"].page_overlap = max(0, args.helicone_page_overlap)
+    server.start()
     try:
         print(server.base_url, flush=True)
         if args.port_file:

@@ -12,12 +12,20 @@
   of the matching rows with ``start <= request_created_at < end`` as ``{"data": <number>, "error": null}``.
   [I] The body and answer shapes are inferred from the docs' endpoint list (``MetricsFilterBody``).
 
+* ``POST /v1/session/query`` and ``POST /v1/user/metrics/query``: sessions and per-user metrics over the
+  same rows (see ``helicone_sessions``).
+
 Rows carry the placeholder bodies Jawn returns when bodies live in S3 (never prompt text), ``llmSchema``
 null, ``signed_body_url`` null, ``scores`` {} and, in both ``properties`` and ``request_properties``, the
 custom properties ``Agent``, ``Customer``, ``Product``, ``Environment``, ``TaskType`` and the session
 headers ``Helicone-Session-Id`` (the trace id), ``-Name`` (trace name) and ``-Path`` (``/root/child/...``
 by agent along the parent chain). Token convention: ``prompt_tokens`` excludes cache read/write tokens,
 ``completion_tokens`` includes reasoning, ``total_tokens = prompt + completion``.
+
+Duplicated rows across pages (Helicone de-duplicates after LIMIT is applied, so a page can repeat rows
+of the page before it): ``Helicone.page_overlap = k`` (default 0) makes every created_at-sorted page after
+the first start ``k`` rows early, i.e. repeat the last ``k`` rows of the previous page; no row is lost, so a
+client that pages until an empty page and drops repeats by ``request_id`` gets every row exactly once.
 
 Auth: ``Authorization: Bearer <key>``; a missing header or wrong key is 401 ``{"error": ...}``. Rate limit:
 200 requests per minute per key in fixed windows, draft-6 ``RateLimit-*`` headers, and on excess 429
@@ -39,6 +47,12 @@ from ingestion.simulator.helicone_filters import (
     CompiledFilter,
     FilterError,
     compile_filter,
+)
+from ingestion.simulator.helicone_sessions import (
+    SESSION_QUERY_PATH,
+    USER_METRICS_PATH,
+    query_sessions,
+    query_user_metrics,
 )
 from ingestion.simulator.prices import MODELS, PROVIDERS
 from ingestion.simulator.ratelimit import FixedWindowLimiter
@@ -217,6 +231,7 @@ class Helicone:
         self.api_key = api_key
         self.cutoff_ms = cutoff_ms
         self.limiter = limiter
+        self.page_overlap = 0  # > 0: pages after the first repeat this many rows of the previous page
 
     def handle(self, req: Request) -> Response:
         if req.header("authorization") is None:
@@ -242,7 +257,12 @@ class Helicone:
         return response
 
     def _route(self, req: Request) -> Response:
-        routes = {QUERY_PATH: self._query, TOTAL_COST_PATH: self._total_cost}
+        routes = {
+            QUERY_PATH: self._query,
+            TOTAL_COST_PATH: self._total_cost,
+            SESSION_QUERY_PATH: lambda r: query_sessions(self, _body(r), HeliconeError, _filter),
+            USER_METRICS_PATH: lambda r: query_user_metrics(self, _body(r), HeliconeError, _filter),
+        }
         handler = routes.get(req.path.rstrip("/"))
         if handler is None:
             return error_response(404, f"Not found: {req.method} {req.path}")
@@ -277,7 +297,7 @@ class Helicone:
         # Days in sort order, skipping `offset` matches without materialising them and stopping as soon
         # as the page is full: a newest-first "all" query never reads old days.
         picked: list[tuple[DayCalls, int]] = []
-        skip = offset
+        skip = max(0, offset - self.page_overlap) if offset else 0
         for sl in self._slices(flt.start_ms, flt.end_ms, newest_first=desc):
             rows = self._matches(sl, flt)
             if skip >= len(rows):

@@ -1,5 +1,8 @@
 """orq.ai's reporting API (``my.orq.ai``): ``POST /v2/reporting`` over the calls routed through orq.
 
+The same face serves traces and spans (``POST /v3/traces/search``, ``GET /v3/traces/{id}/spans``): see
+``orq_traces``.
+
 Request ``QueryReportRequest``, response ``QueryReportResponse`` (helicone-orq.md §B.1, the vendored
 spec). Supported:
 
@@ -38,6 +41,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 
 from ingestion.simulator import catalogue as cat
+from ingestion.simulator.orq_traces import SEARCH_PATH, SPANS_PREFIX, OrqTraces, TraceError
 from ingestion.simulator.prices import MODELS, PROVIDERS
 from ingestion.simulator.responses import Request, Response, encode_json, json_response
 from ingestion.simulator.timefmt import TimeParseError, datetime_to_ms_ceil, iso_seconds, parse_iso
@@ -390,6 +394,7 @@ class Orq:
         self.world = world
         self.api_key = api_key
         self.cutoff_ms = cutoff_ms
+        self.traces = OrqTraces(world)
 
     def handle(self, req: Request) -> Response:
         request_id = (
@@ -402,7 +407,10 @@ class Orq:
     def _handle(self, req: Request, request_id: str) -> Response:
         if req.bearer_token() != self.api_key:
             return error_response(401, "missing or invalid API key")
-        if req.path.rstrip("/") != REPORTING_PATH:
+        path = req.path.rstrip("/")
+        if path == SEARCH_PATH or (path.startswith(SPANS_PREFIX) and path.endswith("/spans")):
+            return self._traces(req, path)
+        if path != REPORTING_PATH:
             return error_response(404, f"no route for {req.method} {req.path}")
         if req.method != "POST":
             return error_response(405, f"{req.method} is not allowed on {req.path}")
@@ -425,4 +433,26 @@ class Orq:
             "request_id": request_id,
             "currency": "USD",
         }
+        return Response(200, encode_json(payload))
+
+    def _traces(self, req: Request, path: str) -> Response:
+        """``POST /v3/traces/search`` and ``GET /v3/traces/{trace_id}/spans`` (see ``orq_traces``)."""
+        search = path == SEARCH_PATH
+        if req.method != ("POST" if search else "GET"):
+            return error_response(405, f"{req.method} is not allowed on {req.path}")
+        try:
+            if search:
+                try:
+                    body = req.json()
+                except ValueError as exc:
+                    return error_response(400, f"invalid JSON body: {exc}")
+                payload = self.traces.search(body, self.cutoff_ms())
+            else:
+                trace_id = path[len(SPANS_PREFIX) : -len("/spans")]
+                if not trace_id or "/" in trace_id:
+                    return error_response(404, f"no route for {req.method} {req.path}")
+                params = {"limit": req.param("limit"), "page_token": req.param("page_token")}
+                payload = self.traces.spans(trace_id, params, self.cutoff_ms())
+        except TraceError as exc:
+            return error_response(exc.status, str(exc))
         return Response(200, encode_json(payload))

@@ -112,6 +112,7 @@ class SimulatorServer:
         rate_limits: bool = True,
         rate_limit_scale: float = 1.0,
         clock: Callable[[], datetime] | None = None,
+        revenium_options: revenium_api.ReveniumOptions | None = None,
     ) -> None:
         self.world = world
         self.host = host
@@ -133,7 +134,7 @@ class SimulatorServer:
             else None
         )
         self.faces: dict[str, Any] = {
-            "revenium": revenium_api.ReveniumPlatform(world, keys.revenium, cutoff, limits),
+            "revenium": revenium_api.ReveniumPlatform(world, keys.revenium, cutoff, limits, revenium_options),
             "revenium_analytics": revenium_api.ReveniumAnalytics(world, keys.revenium, cutoff, limits),
             "helicone": helicone_api.Helicone(world, keys.helicone, cutoff, helicone_limiter),
             "orq": orq_api.Orq(world, keys.orq, cutoff),
@@ -287,6 +288,9 @@ def _reason(status: int) -> str:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse one connection for a whole paged read
+    # Headers and body go out as two writes: with Nagle on, a keep-alive client waits ~40 ms (delayed ACK)
+    # for the body of every small response. Many small requests (orq's spans, one per trace) need it off.
+    disable_nagle_algorithm = True
     server_version = "AIEconSimulator/1.0"
 
     def _serve(self) -> None:

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from ingestion.simulator.faults import FaultRule
+from ingestion.simulator.revenium_media import media_of
 from tests.conftest import DAY_1, DAY_2
 from tests.integration.pipeline import run_partition, table_fingerprints
 from tests.integration.vendor_figures import helicone_cost, orq_cost, revenium_cost
@@ -51,8 +52,10 @@ def test_facts_hold_every_call_each_vendor_saw(two_days, world):
         )
     for day in (DAY_1, DAY_2):
         calls = world.calls(day)
-        assert counts[(day, "revenium")] == len(calls)
+        # Revenium meters every call, plus the audio, image and video calls its agents make.
+        assert counts[(day, "revenium")] == len(calls) + len(media_of(calls).model)
         assert counts[(day, "helicone")] == int(calls.in_helicone.sum())
+        assert counts[(day, "orq")] == int(calls.in_orq.sum())  # one LLM span per orq-routed call
 
 
 def test_rerunning_a_partition_leaves_every_table_unchanged(two_days):

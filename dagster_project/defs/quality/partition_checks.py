@@ -46,7 +46,13 @@ VOLUME_RULES = (
 RECONCILIATION_RULES = (
     ReconciliationRule(
         asset=("raw_revenium", "completions"),
-        ours_sql="select _day, sum(total_cost) from raw_revenium.completions where _day >= ? and _day < ? group by 1",
+        # Revenium's figure covers every modality: completions plus audio, image and video calls.
+        ours_sql="select _day, sum(total_cost) from ("
+        + " union all ".join(
+            f"select _day, total_cost from raw_revenium.{t}"
+            for t in ("completions", "audio_metrics", "image_metrics", "video_metrics")
+        )
+        + ") where _day >= ? and _day < ? group by 1",
         vendor_asset=("raw_revenium", "analytics_cost_by_provider"),
         vendor_sql="select _day, sum(cost_usd) from raw_revenium.analytics_cost_by_provider "
         "where _day >= ? and _day < ? group by 1",

@@ -1,5 +1,6 @@
 {#-
-    Revenium completions in the shape of fct_ai_calls, with parent_call_id resolved: a call's parent is
+    Revenium calls of every modality in the shape of fct_ai_calls: completions, and audio, image and video
+    calls (modality 'audio' / 'image' / 'video'; no tokens, cost as metered), with parent_call_id resolved: a call's parent is
     the call of the same team whose transaction_id is this call's parent_transaction_id (the earliest such
     call if a transaction id was metered twice). The lookup reads the whole history, so a parent on an
     earlier day is still found when only a later day is rebuilt.
@@ -8,7 +9,64 @@ with
 
 calls as (
 
-    select * from {{ ref('stg_revenium__completions') }}
+    select
+        call_id, source_system, vendor_call_id, team_id, transaction_id, parent_transaction_id, modality,
+        started_at, ended_at, day, provider_name, request_model, agent_name, operation_name, task_type,
+        trace_id, trace_type, trace_name, squad_id, job_id, organization_name, product_name,
+        subscriber_email, api_key_alias, environment,
+        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, total_tokens,
+        cost_usd, cost_source, input_cost_usd, output_cost_usd, cache_read_cost_usd, cache_write_cost_usd,
+        duration_ms, time_to_first_token_ms, is_error, error_reason, stop_reason
+    from {{ ref('stg_revenium__completions') }}
+
+    {% for media in ['audio_metrics', 'image_metrics', 'video_metrics'] %}
+    union all
+
+    select
+        {{ dbt.concat(["'revenium:'", 'team_id', "':'", 'metric_id']) }} as call_id,
+        source_system,
+        metric_id as vendor_call_id,
+        team_id,
+        transaction_id,
+        parent_transaction_id,
+        lower(metric_type) as modality,
+        request_time as started_at,
+        response_time as ended_at,
+        {{ utc_date('request_time') }} as day,
+        lower(provider) as provider_name,
+        model as request_model,
+        agent as agent_name,
+        lower(operation_type) as operation_name,
+        task_type,
+        trace_id,
+        trace_type,
+        trace_name,
+        squad_id,
+        agentic_job_id as job_id,
+        organization_label as organization_name,
+        product_label as product_name,
+        subscriber_email,
+        subscriber_credential_label as api_key_alias,
+        environment,
+        0 as input_tokens,
+        0 as output_tokens,
+        0 as cache_read_tokens,
+        0 as cache_write_tokens,
+        0 as reasoning_tokens,
+        0 as total_tokens,
+        total_cost as cost_usd,
+        'vendor_reported' as cost_source,
+        {{ dbt.cast('null', type_usd()) }} as input_cost_usd,
+        {{ dbt.cast('null', type_usd()) }} as output_cost_usd,
+        {{ dbt.cast('null', type_usd()) }} as cache_read_cost_usd,
+        {{ dbt.cast('null', type_usd()) }} as cache_write_cost_usd,
+        request_duration as duration_ms,
+        {{ dbt.cast('null', dbt.type_bigint()) }} as time_to_first_token_ms,
+        error_reason is not null as is_error,
+        error_reason,
+        case when error_reason is not null then 'ERROR' end as stop_reason
+    from {{ ref('stg_revenium__' ~ media) }}
+    {% endfor %}
 
 ),
 

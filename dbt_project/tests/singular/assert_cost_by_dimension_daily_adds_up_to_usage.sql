@@ -1,5 +1,5 @@
 {#-
-    For every (day, source_system) of fct_ai_usage_hourly and every dimension of cost_dimensions(),
+    For every (day, source_system) of fct_ai_usage_hourly's call roll-ups (aggregated_from = 'fct_ai_calls') and every dimension of cost_dimensions(),
     the dimension values of cost_by_dimension_daily add up to that source's daily total: call_count,
     error_count, total_tokens exactly, cost_usd within a float tolerance. A missing or extra
     (day, source_system, dimension_name) fails too. Returns the offending rows.
@@ -16,6 +16,7 @@ usage_totals as (
         coalesce(sum(total_tokens), 0) as total_tokens,
         coalesce(sum(cost_usd), 0) as cost_usd
     from {{ ref('fct_ai_usage_hourly') }}
+    where aggregated_from = 'fct_ai_calls'
     group by day, source_system
 
 ),

@@ -21,10 +21,38 @@ def test_every_raw_asset_has_a_blocking_check():
     assert {k.to_user_string() for k in raw_keys} == {
         "raw_revenium/completions",
         "raw_revenium/analytics_cost_by_provider",
+        *(
+            f"raw_revenium/{name}"
+            for name in (
+                "traces",
+                "tool_events",
+                "squad_executions",
+                "squad_timeline_events",
+                "squad_entities",
+                "jobs",
+                "job_roi",
+                "job_transactions",
+                "job_outcome_history",
+                "job_types",
+                "job_conversion_funnel",
+                "ai_metrics",
+                "audio_metrics",
+                "image_metrics",
+                "video_metrics",
+                "analytics_aggregated",
+                "analytics_timeseries",
+                "analytics_trace_cost_distribution",
+                "analytics_jobs_roi_summary",
+            )
+        ),  # fmt: skip
         "raw_helicone/requests",
         "raw_helicone/metrics_total_cost",
+        "raw_helicone/sessions",
+        "raw_helicone/user_metrics",
         "raw_orq/reporting_buckets",
         "raw_orq/reporting_cost_totals",
+        "raw_orq/traces",
+        "raw_orq/spans",
     }
     checks = {
         spec.asset_key: spec
@@ -55,3 +83,14 @@ def test_hourly_schedule_refreshes_todays_partition():
     context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 3, 3, 10, 15, tzinfo=UTC))
     request = hourly_today_refresh(context)
     assert request.partition_key == "2026-03-03"
+
+
+def test_daily_schedule_repulls_the_lookback_and_finalizes_yesterday(monkeypatch):
+    from dagster_project.defs.schedules import daily_finalize
+
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 3, 10, 2, 30, tzinfo=UTC))
+    request = daily_finalize(context)
+    assert request.tags["dagster/asset_partition_range_start"] == "2026-03-07"
+    assert request.tags["dagster/asset_partition_range_end"] == "2026-03-09"
+    monkeypatch.setenv("AIECON_LATE_DATA_LOOKBACK_DAYS", "0")
+    assert daily_finalize(context).tags["dagster/asset_partition_range_start"] == "2026-03-09"

@@ -38,6 +38,23 @@ def _helicone(id_: str, at, **values):
     return {"request_id": id_, "request_created_at": at, "response_status": 200, **values}
 
 
+def _orq_span(span_id: str, trace_id: str, at, parent: str | None = None, **values):
+    # a span's day is its trace's; every trace here runs within one day, so the span's own start will do
+    return {
+        "trace_id": trace_id,
+        "trace_started_at": values.pop("trace_started_at", at),
+        "span_id": span_id,
+        "parent_span_id": parent,
+        "type": "llm",
+        "operation": "chat",
+        "status": "ok",
+        "started_at": at,
+        "provider": "openai",
+        "model": "gpt-4o",
+        **values,
+    }
+
+
 def _orq_bucket(at, dims: dict, metrics: dict[tuple[str, str], float]):
     """Long orq rows: one per (requested_metric, metric_key) of one bucket."""
     return [
@@ -270,6 +287,88 @@ def _seed_raw(wh: Path) -> None:
     )
     insert_rows(wh, "raw_helicone", "metrics_total_cost", [{"_day": D1, "cost_usd": 0.375}])
     insert_rows(wh, "raw_orq", "reporting_cost_totals", [{"_day": D1, "cost_usd": 0.75}])
+    # orq traces and LLM spans: the same calls as the buckets above (D1: 3 calls, 1 error, 900 tokens, 0.75;
+    # D2: 2 calls, 0 errors, 100 tokens, 0.25). orq usage is OpenAI-style: prompt_tokens INCLUDE the cached
+    # tokens, completion_tokens INCLUDE the reasoning tokens.
+    insert_rows(
+        wh,
+        "raw_orq",
+        "traces",
+        [
+            {
+                "trace_id": "t-1",
+                "root_span_id": "o1",
+                "name": "Plan trip",
+                "status": "error",
+                "started_at": utc(D1, "10:05"),
+                "identity_id": "Acme",
+                "product": "Copilot",
+                "agent_name": "planner",
+            },
+            {
+                "trace_id": "t-2",
+                "root_span_id": "o4",
+                "started_at": utc(D2, "05:10"),
+                "identity_id": "Beta",
+                "product": "Copilot",
+            },
+        ],
+    )
+    insert_rows(
+        wh,
+        "raw_orq",
+        "spans",
+        [
+            # prompt 400 incl. cached 100; completion 200 incl. reasoning 50
+            _orq_span(
+                "o1",
+                "t-1",
+                utc(D1, "10:05"),
+                name="planner",
+                prompt_tokens=400,
+                prompt_cached_tokens=100,
+                completion_tokens=200,
+                completion_reasoning_tokens=50,
+                total_tokens=600,
+                cost_total=0.5,
+                cost_input=0.25,
+                cost_output=0.1875,
+                cost_cache_read=0.0625,
+                cost_cache_write=0.0,
+            ),
+            _orq_span(
+                "o2",
+                "t-1",
+                utc(D1, "10:10"),
+                "o1",
+                name="planner",
+                prompt_tokens=200,
+                completion_tokens=50,
+                total_tokens=250,
+                cost_total=0.125,
+            ),
+            _orq_span(
+                "o3",
+                "t-1",
+                utc(D1, "10:15"),
+                "o2",
+                name=None,
+                status="error",
+                prompt_tokens=50,
+                completion_tokens=0,
+                total_tokens=50,
+                cost_total=0.125,
+            ),
+            # not an LLM span: not a call
+            _orq_span("o9", "t-1", utc(D1, "10:16"), "o1", name="retriever", type="tool", cost_total=0.0),
+            _orq_span(
+                "o4", "t-2", utc(D2, "05:10"), prompt_tokens=60, completion_tokens=20, cost_total=0.125
+            ),
+            _orq_span(
+                "o5", "t-2", utc(D2, "05:20"), "o4", prompt_tokens=15, completion_tokens=5, cost_total=0.125
+            ),
+        ],
+    )
 
 
 def _change_raw(wh: Path) -> None:
@@ -280,6 +379,8 @@ def _change_raw(wh: Path) -> None:
         con.execute("delete from raw_revenium.completions where id = 'r4'")  # D2 becomes empty for revenium
         con.execute("delete from raw_helicone.requests where request_id = 'h4'")
         con.execute("delete from raw_orq.reporting_buckets where _day = ?", [D2])  # D2 empty for orq
+        con.execute("delete from raw_orq.spans where _day = ?", [D2])
+        con.execute("delete from raw_orq.traces where _day = ?", [D2])
         con.execute(
             "update raw_revenium.completions set total_cost = 9.0 where id = 'r1'"
         )  # D1, outside window
@@ -378,6 +479,39 @@ def test_helicone_tokens_follow_otel_convention(stages):
     assert (call["cache_read_tokens"], call["cache_write_tokens"], call["reasoning_tokens"]) == (100, 0, 50)
 
 
+def test_orq_tokens_follow_otel_convention(stages):
+    # orq: prompt_tokens 400 already include the 100 cached tokens -> input 400 (not 500);
+    # completion_tokens 200 already include the 50 reasoning tokens -> output 200; total 600
+    call = _call(stages["initial"], "orq:o1")
+    assert (call["input_tokens"], call["output_tokens"], call["total_tokens"]) == (400, 200, 600)
+    assert (call["cache_read_tokens"], call["cache_write_tokens"], call["reasoning_tokens"]) == (100, 0, 50)
+    assert (call["cost_usd"], call["input_cost_usd"], call["cache_read_cost_usd"]) == (0.5, 0.25, 0.0625)
+
+
+def test_orq_call_columns(stages):
+    wh = stages["initial"]
+    root, child, failed = (_call(wh, f"orq:o{i}") for i in (1, 2, 3))
+    assert (root["source_system"], root["vendor_call_id"], root["trace_id"], root["parent_call_id"]) == (
+        "orq",
+        "o1",
+        "t-1",
+        None,
+    )
+    assert (root["trace_name"], root["organization_name"], root["product_name"]) == (
+        "Plan trip",
+        "Acme",
+        "Copilot",
+    )
+    assert (root["agent_name"], root["provider_name"], root["request_model"]) == (
+        "planner",
+        "openai",
+        "gpt-4o",
+    )
+    assert child["parent_call_id"] == "orq:o1" and failed["parent_call_id"] == "orq:o2"
+    assert failed["is_error"] is True and root["is_error"] is False
+    assert failed["agent_name"] == "planner"  # no span name: the trace's agent
+
+
 # ---------------------------------------------------------------- fct_ai_calls columns
 
 
@@ -444,6 +578,7 @@ def test_fct_ai_calls_holds_one_row_per_call(stages):
         "helicone:h2",
         "helicone:h3",
         "helicone:h4",
+        *(f"orq:o{i}" for i in range(1, 6)),  # o9 is a tool span, not a call
         *(f"revenium:team-1:r{i}" for i in range(1, 6)),
     ]
 
@@ -461,10 +596,12 @@ def test_hourly_rollup_and_orq_buckets(stages):
         from marts.fct_ai_usage_hourly
         where provider_name = 'openai' and request_model = 'gpt-4o' and agent_name = 'planner'
           and organization_name = 'Acme' and product_name = 'Copilot' and day = cast(? as date)
-        order by source_system""",
+        order by source_system, aggregated_from""",
         [D1],
     )
     assert rows == [
+        # orq twice, kept apart: our roll-up of its spans, and its own reporting bucket (same calls)
+        ("orq", "fct_ai_calls", f"{D1} 10:00:00", D1, 3, 1, 650, 250, 100, 0, 50, 900, 0.75),
         ("orq", "vendor_reporting", f"{D1} 10:00:00", D1, 3, 1, None, None, None, None, None, 900, 0.75),
         ("revenium", "fct_ai_calls", f"{D1} 10:00:00", D1, 1, 0, 1250, 300, 200, 50, 120, 1550, 0.5),
     ]

@@ -10,6 +10,7 @@ import pytest
 
 from ingestion.raw_tables import DENIED_FIELDS, REVENIUM_COMPLETIONS
 from ingestion.simulator.prices import PROVIDERS
+from ingestion.simulator.revenium_media import media_of
 
 from .conftest import COMPLETIONS, DAY, KEYS, NOW, bearer, iso, revenium_headers
 
@@ -124,7 +125,19 @@ def iso_from_ms(ms: int) -> str:
 
 def test_pages_sum_to_the_analytics_figure(http, sim, world):
     start, end = iso(DAY), iso(DAY + timedelta(days=1))
-    records, _ = all_records(http, sim, start, end)
+    completions, _ = all_records(http, sim, start, end)
+    # The analytics figure covers every modality: the /ai list (completions, audio, image, video calls).
+    records, page = [], 0
+    while True:
+        body = http.get(
+            sim.urls["revenium"] + "/profitstream/v2/api/sources/metrics/ai",
+            params={"teamId": "tmAcme01", "startDate": start, "endDate": end, "page": page, "size": 100},
+            headers=revenium_headers(),
+        ).json()
+        records += body.get("_embedded", {}).get("aIMetricResourceList", [])
+        page += 1
+        if page >= body["page"]["totalPages"]:
+            break
     page_total = sum(r["totalCost"] for r in records)
     r = http.get(
         sim.urls["revenium_analytics"] + "/api/v2/analytics/cost-by-provider-aggregated",
@@ -139,7 +152,11 @@ def test_pages_sum_to_the_analytics_figure(http, sim, world):
     assert analytics_total == pytest.approx(page_total, abs=1e-9)
     # and both equal the world's own numbers, summed in plain Python
     calls = world.calls(DAY)
-    assert sum(int(c) for c in calls.total_cost) / 1e9 == pytest.approx(page_total, abs=1e-9)
+    media_cost = sum(int(c) for c in media_of(calls).cost)
+    assert sum(int(c) for c in calls.total_cost) / 1e9 == pytest.approx(
+        sum(r["totalCost"] for r in completions), abs=1e-9
+    )
+    assert (sum(int(c) for c in calls.total_cost) + media_cost) / 1e9 == pytest.approx(page_total, abs=1e-9)
     by_provider = {}
     for rec in records:
         by_provider[rec["provider"]] = by_provider.get(rec["provider"], 0.0) + rec["totalCost"]

@@ -8,8 +8,10 @@
 {#-
     Daily cost and usage per source, in long form: one row per
     (day, source_system, dimension_name, dimension_value), for each dimension of cost_dimensions()
-    (macros/cost_dimensions.sql). NULL or empty values are '(not set)', so for each (day, source_system,
-    dimension_name) the values add up to that source's daily total in fct_ai_usage_hourly.
+    (macros/cost_dimensions.sql), built from the call roll-ups of fct_ai_usage_hourly only
+    (aggregated_from = 'fct_ai_calls'; orq's vendor reporting rows describe the same calls and are left out).
+    NULL or empty values are '(not set)', so for each (day, source_system, dimension_name) the values add up
+    to that source's daily call total.
     Incremental by partition window (day).
 -#}
 {%- set bigint = dbt.type_bigint() -%}
@@ -20,6 +22,7 @@ usage as (
 
     select * from {{ ref('fct_ai_usage_hourly') }}
     where {{ in_partition_window('day') }}
+        and aggregated_from = 'fct_ai_calls'
 
 ),
 

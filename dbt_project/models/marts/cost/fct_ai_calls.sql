@@ -6,7 +6,8 @@
     )
 }}
 {#-
-    One row per AI call, from Revenium (completions of every modality) and Helicone (requests).
+    One row per AI call, from Revenium (completions of every modality), Helicone (requests) and orq.ai
+    (LLM spans).
     Incremental by partition window: the rows whose day lies in [var min_date, var max_date) are
     rebuilt and replace that window exactly (macros/get_incremental_replace_window_sql.sql).
 -#}
@@ -32,11 +33,22 @@ helicone as (
 
 ),
 
+orq as (
+
+    select
+        {{ columns }}
+    from {{ ref('int_orq__calls') }}
+    where {{ in_partition_window('day') }}
+
+),
+
 unioned as (
 
     select * from revenium
     union all
     select * from helicone
+    union all
+    select * from orq
 
 )
 

@@ -6,8 +6,11 @@
     )
 }}
 {#-
-    Hourly usage per source: the roll-up of fct_ai_calls (Revenium, Helicone) beside orq.ai's own
-    reporting buckets (source_system = 'orq', the vendor's figures as it reports them: no token split).
+    Hourly usage per source, two kinds of rows told apart by aggregated_from:
+    * 'fct_ai_calls': the roll-up of fct_ai_calls, for every source (Revenium, Helicone, orq.ai's LLM spans);
+    * 'vendor_reporting': orq.ai's own reporting buckets (source_system = 'orq', the vendor's figures as it
+      reports them: no token split). They describe the same orq calls as the orq roll-up rows: never add
+      the two kinds up (cost_by_dimension_daily reads the call roll-ups only).
     Incremental by partition window (day), like fct_ai_calls.
 -#}
 {%- set bigint = dbt.type_bigint() -%}

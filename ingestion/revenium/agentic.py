@@ -1,0 +1,182 @@
+"""Reads of Revenium's agentic surfaces: traces, tool events, squads and jobs (vendor docs §2.1, §4).
+
+Each function returns plain records for one team and one UTC day; the source turns them into raw tables.
+
+Choices where the docs are silent or the API has no date window ([I] = inferred):
+
+* Traces are asked with ``startDate``/``endDate`` (as the vendor CLI does) and ``sort=startTime,asc``; the
+  docs say a call without ``period`` returns every trace. Records outside the day are dropped here, so a
+  server that ignores the dates still lands the right rows (just slower) [I].
+* Squads take only a ``period`` (no dates). A run asks for the smallest period that reaches back to the
+  start of its window (``squad_period``) and keeps the executions whose ``startTime`` falls in the window,
+  so squad executions are dated by their own time like any event. A day older than TWELVE_MONTHS cannot
+  be read. Entities (squad definitions) have no time at all: they are a snapshot of the run, landed
+  under every day of the window.
+* Per-squad detail (``transactionCount``, ``errorCount``) and timeline cost one request per execution;
+  per-job ROI, transactions and outcome history one request each per job. Squads are few (about 100 a
+  day at the demo's volume), jobs are many (thousands), so jobs are detailed for at most
+  ``REVENIUM_JOB_DETAIL_LIMIT`` jobs per team and day (default 20, the first ones created; -1 = all).
+  Job cost and outcome for every job are in the jobs list and in completions (``agenticJobId``).
+* Job types: a bare array of strings, or HAL ``_embedded.jobTypes: [{name}]`` (an MCP fixture); both read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from ingestion.http_client import VendorClient
+from ingestion.revenium.paging import hal_items, items_under, iter_pages
+from ingestion.windows import Window, as_utc, iso_z
+
+METRICS = "/profitstream/v2/api/sources/metrics"
+TRACES_PATH = f"{METRICS}/ai/traces"
+TOOL_EVENTS_PATH = f"{METRICS}/tool/events"
+SQUADS_PATH = "/profitstream/v2/api/squads"
+JOBS_PATH = "/profitstream/v2/api/jobs"
+
+# Squad periods, shortest first, with their length in hours.
+PERIODS: tuple[tuple[str, int], ...] = (
+    ("HOUR", 1),
+    ("EIGHT_HOURS", 8),
+    ("TWENTY_FOUR_HOURS", 24),
+    ("SEVEN_DAYS", 7 * 24),
+    ("THIRTY_DAYS", 30 * 24),
+    ("NINETY_DAYS", 90 * 24),
+    ("SIX_MONTHS", 182 * 24),
+    ("TWELVE_MONTHS", 365 * 24),
+)
+
+
+def job_detail_limit() -> int:
+    return int(os.environ.get("REVENIUM_JOB_DETAIL_LIMIT", "20"))
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
+def _in_window(window: Window, value: Any) -> bool:
+    moment = _parse_time(value)
+    return moment is not None and window.contains(moment)
+
+
+def _dated(window: Window, extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "teamId": extra.pop("teamId"),
+        "startDate": iso_z(window.start),
+        "endDate": iso_z(window.end),
+        **extra,
+    }
+
+
+def traces(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
+    params = _dated(day, {"teamId": team_id, "sort": "startTime,asc"})
+    for page in iter_pages(client, TRACES_PATH, params, id_field="traceId"):
+        kept = [r for r in page if _in_window(day, r.get("startTime"))]
+        if kept:
+            yield kept
+
+
+def tool_events(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
+    params = _dated(day, {"teamId": team_id, "sort": "timestamp,asc"})
+    yield from iter_pages(client, TOOL_EVENTS_PATH, params)
+
+
+def squad_period(window: Window, now: datetime) -> str:
+    """The shortest period that reaches back from ``now`` to the window's start (TWELVE_MONTHS at most)."""
+    hours = (as_utc(now) - window.start).total_seconds() / 3600
+    return next((name for name, length in PERIODS if length >= hours), PERIODS[-1][0])
+
+
+def squad_executions(client: VendorClient, team_id: str, window: Window, period: str) -> list[dict[str, Any]]:
+    """Executions whose startTime is in ``window``, each with its detail's transactionCount/errorCount."""
+    body = client.get(SQUADS_PATH, params={"teamId": team_id, "period": period})
+    runs = [r for r in hal_items(body) if _in_window(window, r.get("startTime"))]
+    for run in runs:
+        detail = client.get(f"{SQUADS_PATH}/{run['id']}", params={"teamId": team_id})
+        run["transactionCount"] = detail.get("transactionCount")
+        run["errorCount"] = detail.get("errorCount")
+        run["requested_period"] = period
+    return runs
+
+
+def squad_timeline(client: VendorClient, team_id: str, squad_id: str) -> list[dict[str, Any]]:
+    body = client.get(f"{SQUADS_PATH}/{squad_id}/timeline", params={"teamId": team_id})
+    events = items_under(body, "events")
+    return [
+        {**e, "squadId": body.get("squadId", squad_id) if isinstance(body, dict) else squad_id}
+        for e in events
+    ]
+
+
+def squad_entities(client: VendorClient, team_id: str, period: str) -> list[dict[str, Any]]:
+    body = client.get(f"{SQUADS_PATH}/entities", params={"teamId": team_id, "period": period})
+    return [{**r, "requested_period": period} for r in hal_items(body)]
+
+
+def jobs(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
+    params = _dated(day, {"teamId": team_id, "sort": "created,asc"})
+    yield from iter_pages(client, JOBS_PATH, params, id_field="agenticJobId")
+
+
+def job_roi(client: VendorClient, team_id: str, job_id: str) -> dict[str, Any]:
+    return client.get(f"{JOBS_PATH}/{job_id}/roi", params={"teamId": team_id})
+
+
+def job_transactions(client: VendorClient, team_id: str, job_id: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    page = 0
+    while True:
+        body = client.get(
+            f"{JOBS_PATH}/{job_id}/transactions", params={"teamId": team_id, "page": page, "size": 100}
+        )
+        batch = items_under(body, "transactions")
+        out += [{**t, "agentic_job_id": job_id} for t in batch]
+        total = body.get("totalCount") if isinstance(body, dict) else None
+        if not batch or total is None or len(out) >= int(total):
+            return out
+        page += 1
+
+
+def job_outcome_history(client: VendorClient, team_id: str, job_id: str) -> list[dict[str, Any]]:
+    body = client.get(f"{JOBS_PATH}/{job_id}/outcome/history", params={"teamId": team_id})
+    return [{**h, "agentic_job_id": job_id} for h in hal_items(body)]
+
+
+def job_types(client: VendorClient, team_id: str) -> list[str]:
+    body = client.get(f"{JOBS_PATH}/types", params={"teamId": team_id})
+    return [t if isinstance(t, str) else t.get("name") for t in hal_items(body) if t]
+
+
+def conversion_funnel(client: VendorClient, team_id: str, day: Window) -> dict[str, Any]:
+    return client.get(f"{JOBS_PATH}/conversion-funnel", params=_dated(day, {"teamId": team_id}))
+
+
+# -- media metrics and the all-modality list ---------------------------------------------------------------
+AI_PATH = f"{METRICS}/ai"
+MEDIA_PATHS = {"audio": f"{AI_PATH}/audio", "images": f"{AI_PATH}/images", "video": f"{AI_PATH}/video"}
+
+
+def ai_metric_types() -> list[str]:
+    """Modalities read from ``/ai`` (REVENIUM_AI_METRIC_TYPES). COMPLETION rows there repeat /completions
+    with fewer fields, so by default only the media modalities are read (a cross-check of the media lists)."""
+    value = os.environ.get("REVENIUM_AI_METRIC_TYPES", "AUDIO,IMAGE,VIDEO")
+    return [t.strip().upper() for t in value.split(",") if t.strip()]
+
+
+def media_metrics(path: str) -> Any:
+    def fetch(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
+        yield from iter_pages(client, path, _dated(day, {"teamId": team_id, "sort": "timestamp,asc"}))
+
+    return fetch
+
+
+def ai_metrics(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
+    for metric_type in ai_metric_types():
+        params = _dated(day, {"teamId": team_id, "sort": "timestamp,asc", "metricType": metric_type})
+        yield from iter_pages(client, AI_PATH, params)

@@ -1,0 +1,100 @@
+"""Reading Revenium list responses, whichever envelope they come in (vendor docs §1.1, §5.3).
+
+Shapes handled: the Spring HAL page ``{"_embedded": {"<anything>List": [...]}, "page": {...}}`` (the list
+key differs per resource, so the first list under ``_embedded`` is taken); a HAL page without
+``_embedded`` or with an empty ``_embedded`` (= no records); a bare JSON array (no paging metadata); and
+the non-HAL Spring wrapper ``{"content": [...], "page": {...}}`` (or with ``totalPages`` at top level).
+Non-list wrappers with a named list (``{"transactions": [...]}``, ``{"events": [...]}``, ``dataPoints``)
+are read by ``items_under``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ingestion.http_client import VendorClient
+
+PAGE_SIZE = 100  # the server's cap; asking for more silently returns 100
+
+
+def hal_items(body: Any) -> list[dict[str, Any]]:
+    """The records of one list response (see the module docstring for the shapes)."""
+    if isinstance(body, list):
+        return body
+    if not isinstance(body, Mapping):
+        raise ValueError(f"expected a JSON object or array, got {type(body).__name__}")
+    embedded = body.get("_embedded")
+    if isinstance(embedded, Mapping):
+        for value in embedded.values():
+            if isinstance(value, list):
+                return value
+        return []
+    if isinstance(body.get("content"), list):
+        return body["content"]
+    return []
+
+
+def items_under(body: Any, key: str) -> list[dict[str, Any]]:
+    """Records of a non-HAL wrapper ``{key: [...]}``; HAL and bare-array shapes are tolerated too."""
+    if isinstance(body, Mapping) and isinstance(body.get(key), list):
+        return body[key]
+    return hal_items(body)
+
+
+def hal_total_pages(body: Any) -> int | None:
+    """``page.totalPages`` (HAL and the ``content`` wrapper), or a top-level ``totalPages``; else None."""
+    if not isinstance(body, Mapping):
+        return None
+    page = body.get("page")
+    if isinstance(page, Mapping) and page.get("totalPages") is not None:
+        return int(page["totalPages"])
+    if body.get("totalPages") is not None:
+        return int(body["totalPages"])
+    return None
+
+
+def hal_total_elements(body: Any) -> int | None:
+    if not isinstance(body, Mapping):
+        return None
+    page = body.get("page")
+    if isinstance(page, Mapping) and page.get("totalElements") is not None:
+        return int(page["totalElements"])
+    if body.get("totalElements") is not None:
+        return int(body["totalElements"])
+    return None
+
+
+def iter_pages(
+    client: VendorClient,
+    path: str,
+    params: Mapping[str, Any],
+    page_size: int = PAGE_SIZE,
+    id_field: str | None = "id",
+) -> Iterator[list[dict[str, Any]]]:
+    """Every page of a paged list, in the server's order.
+
+    Pages are walked by number up to ``page.totalPages`` as the first page reported it. When a response
+    carries no paging metadata (a bare array), pages are walked until one comes back shorter than the
+    page size the server can serve (``min(page_size, 100)``). An empty page always ends the walk. With
+    ``id_field``, records are de-duplicated across pages (a record that moves between pages while we
+    read must not be counted twice).
+    """
+    seen: set[Any] = set()
+    page, total_pages = 0, None
+    full = min(page_size, PAGE_SIZE)
+    while total_pages is None or page < total_pages:
+        body = client.get(path, params={**params, "page": page, "size": page_size})
+        items = hal_items(body)
+        if page == 0:
+            total_pages = hal_total_pages(body)
+        if id_field is not None:
+            fresh = [r for r in items if r.get(id_field) not in seen]
+            seen.update(r.get(id_field) for r in fresh)
+        else:
+            fresh = items
+        if fresh:
+            yield fresh
+        if not items or (total_pages is None and len(items) < full):
+            break
+        page += 1
