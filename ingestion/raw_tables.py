@@ -883,3 +883,16 @@ ORQ_SPANS = RawTable(
     )
     + BOOKKEEPING_COLUMNS,
 )
+
+# Every raw table, by vendor: the one list that Dagster assets, raw checks and test fixtures are built from.
+RAW_TABLES_BY_VENDOR: dict[str, tuple[RawTable, ...]] = {
+    "revenium": (
+        REVENIUM_COMPLETIONS,
+        REVENIUM_COST_BY_PROVIDER,
+        *REVENIUM_AGENTIC_TABLES,
+        *REVENIUM_MEDIA_TABLES,
+        *REVENIUM_ANALYTICS_TABLES,
+    ),
+    "helicone": (HELICONE_REQUESTS, HELICONE_COST_TOTALS, HELICONE_SESSIONS, HELICONE_USER_METRICS),
+    "orq": (ORQ_REPORTING_BUCKETS, ORQ_COST_TOTALS, ORQ_TRACES, ORQ_SPANS),
+}

@@ -19,36 +19,11 @@ from dagster_project.partitions import daily_partitions
 from dagster_project.settings import RAW_DATASETS
 from ingestion.helicone import helicone_source
 from ingestion.orq import orq_source
-from ingestion.raw_tables import (
-    HELICONE_COST_TOTALS,
-    HELICONE_REQUESTS,
-    HELICONE_SESSIONS,
-    HELICONE_USER_METRICS,
-    ORQ_COST_TOTALS,
-    ORQ_REPORTING_BUCKETS,
-    ORQ_SPANS,
-    ORQ_TRACES,
-    REVENIUM_AGENTIC_TABLES,
-    REVENIUM_ANALYTICS_TABLES,
-    REVENIUM_COMPLETIONS,
-    REVENIUM_COST_BY_PROVIDER,
-    REVENIUM_MEDIA_TABLES,
-    RawTable,
-)
+from ingestion.raw_tables import RAW_TABLES_BY_VENDOR, RawTable
 from ingestion.revenium import revenium_source
 
 WAREHOUSE_POOL = "duckdb_warehouse"  # one writer at a time: DuckDB allows a single writing process
-RAW_TABLES: dict[str, tuple[RawTable, ...]] = {
-    "revenium": (
-        REVENIUM_COMPLETIONS,
-        REVENIUM_COST_BY_PROVIDER,
-        *REVENIUM_AGENTIC_TABLES,
-        *REVENIUM_MEDIA_TABLES,
-        *REVENIUM_ANALYTICS_TABLES,
-    ),
-    "helicone": (HELICONE_REQUESTS, HELICONE_COST_TOTALS, HELICONE_SESSIONS, HELICONE_USER_METRICS),
-    "orq": (ORQ_REPORTING_BUCKETS, ORQ_COST_TOTALS, ORQ_TRACES, ORQ_SPANS),
-}
+RAW_TABLES: dict[str, tuple[RawTable, ...]] = RAW_TABLES_BY_VENDOR
 # Placeholder window for building asset specs at load time; sources make no call until they are run.
 _SPEC_WINDOW = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 1, 2, tzinfo=UTC))
 

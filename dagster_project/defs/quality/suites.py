@@ -14,38 +14,8 @@ import great_expectations.expectations as gxe
 import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from ingestion.raw_tables import (
-    HELICONE_COST_TOTALS,
-    HELICONE_REQUESTS,
-    HELICONE_SESSIONS,
-    HELICONE_USER_METRICS,
-    ORQ_COST_TOTALS,
-    ORQ_REPORTING_BUCKETS,
-    ORQ_SPANS,
-    ORQ_TRACES,
-    REVENIUM_AI_METRICS,
-    REVENIUM_ANALYTICS_AGGREGATED,
-    REVENIUM_ANALYTICS_JOBS_ROI,
-    REVENIUM_ANALYTICS_TIMESERIES,
-    REVENIUM_ANALYTICS_TRACE_COSTS,
-    REVENIUM_AUDIO,
-    REVENIUM_COMPLETIONS,
-    REVENIUM_COST_BY_PROVIDER,
-    REVENIUM_IMAGES,
-    REVENIUM_JOB_FUNNEL,
-    REVENIUM_JOB_OUTCOME_HISTORY,
-    REVENIUM_JOB_ROI,
-    REVENIUM_JOB_TRANSACTIONS,
-    REVENIUM_JOB_TYPES,
-    REVENIUM_JOBS,
-    REVENIUM_SQUAD_ENTITIES,
-    REVENIUM_SQUAD_EXECUTIONS,
-    REVENIUM_SQUAD_TIMELINE,
-    REVENIUM_TOOL_EVENTS,
-    REVENIUM_TRACES,
-    REVENIUM_VIDEO,
-    RawTable,
-)
+from dagster_project.settings import RAW_DATASETS
+from ingestion.raw_tables import RAW_TABLES_BY_VENDOR, RawTable
 from ingestion.windows import Window
 
 REVENIUM_STOP_REASONS = (
@@ -250,35 +220,9 @@ RULES: dict[str, RawRules] = {
 }
 
 TABLES: dict[str, RawTable] = {
-    "raw_revenium.completions": REVENIUM_COMPLETIONS,
-    "raw_revenium.analytics_cost_by_provider": REVENIUM_COST_BY_PROVIDER,
-    "raw_revenium.traces": REVENIUM_TRACES,
-    "raw_revenium.tool_events": REVENIUM_TOOL_EVENTS,
-    "raw_revenium.squad_executions": REVENIUM_SQUAD_EXECUTIONS,
-    "raw_revenium.squad_timeline_events": REVENIUM_SQUAD_TIMELINE,
-    "raw_revenium.squad_entities": REVENIUM_SQUAD_ENTITIES,
-    "raw_revenium.jobs": REVENIUM_JOBS,
-    "raw_revenium.job_roi": REVENIUM_JOB_ROI,
-    "raw_revenium.job_transactions": REVENIUM_JOB_TRANSACTIONS,
-    "raw_revenium.job_outcome_history": REVENIUM_JOB_OUTCOME_HISTORY,
-    "raw_revenium.job_types": REVENIUM_JOB_TYPES,
-    "raw_revenium.job_conversion_funnel": REVENIUM_JOB_FUNNEL,
-    "raw_revenium.ai_metrics": REVENIUM_AI_METRICS,
-    "raw_revenium.analytics_aggregated": REVENIUM_ANALYTICS_AGGREGATED,
-    "raw_revenium.analytics_timeseries": REVENIUM_ANALYTICS_TIMESERIES,
-    "raw_revenium.analytics_trace_cost_distribution": REVENIUM_ANALYTICS_TRACE_COSTS,
-    "raw_revenium.analytics_jobs_roi_summary": REVENIUM_ANALYTICS_JOBS_ROI,
-    "raw_revenium.audio_metrics": REVENIUM_AUDIO,
-    "raw_revenium.image_metrics": REVENIUM_IMAGES,
-    "raw_revenium.video_metrics": REVENIUM_VIDEO,
-    "raw_helicone.requests": HELICONE_REQUESTS,
-    "raw_helicone.metrics_total_cost": HELICONE_COST_TOTALS,
-    "raw_helicone.sessions": HELICONE_SESSIONS,
-    "raw_helicone.user_metrics": HELICONE_USER_METRICS,
-    "raw_orq.reporting_buckets": ORQ_REPORTING_BUCKETS,
-    "raw_orq.reporting_cost_totals": ORQ_COST_TOTALS,
-    "raw_orq.traces": ORQ_TRACES,
-    "raw_orq.spans": ORQ_SPANS,
+    f"{RAW_DATASETS[vendor]}.{table.name}": table
+    for vendor, tables in RAW_TABLES_BY_VENDOR.items()
+    for table in tables
 }
 
 

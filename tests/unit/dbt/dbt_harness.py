@@ -27,25 +27,7 @@ DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 SESSION_TIME_ZONE = "Asia/Kolkata"
 
 RAW_SCHEMAS: dict[str, tuple[raw_tables.RawTable, ...]] = {
-    "raw_revenium": (
-        raw_tables.REVENIUM_COMPLETIONS,
-        raw_tables.REVENIUM_COST_BY_PROVIDER,
-        *raw_tables.REVENIUM_AGENTIC_TABLES,
-        *raw_tables.REVENIUM_MEDIA_TABLES,
-        *raw_tables.REVENIUM_ANALYTICS_TABLES,
-    ),
-    "raw_helicone": (
-        raw_tables.HELICONE_REQUESTS,
-        raw_tables.HELICONE_COST_TOTALS,
-        raw_tables.HELICONE_SESSIONS,
-        raw_tables.HELICONE_USER_METRICS,
-    ),
-    "raw_orq": (
-        raw_tables.ORQ_REPORTING_BUCKETS,
-        raw_tables.ORQ_COST_TOTALS,
-        raw_tables.ORQ_TRACES,
-        raw_tables.ORQ_SPANS,
-    ),
+    f"raw_{vendor}": tables for vendor, tables in raw_tables.RAW_TABLES_BY_VENDOR.items()
 }
 
 _DUCKDB_TYPES = {
