@@ -1,8 +1,10 @@
-"""Running the main job for a partition, and fingerprinting a warehouse's tables."""
+"""Loading a dlt source, running the main job for a partition, and fingerprinting a warehouse's tables."""
 
 import hashlib
+from pathlib import Path
 
 import dagster as dg
+import dlt
 import duckdb
 
 from dagster_project.definitions import defs
@@ -10,6 +12,18 @@ from dagster_project.defs.schedules import MAIN_JOB_NAME
 
 # Columns that legitimately differ between two loads of the same data: dlt's load id.
 LOAD_COLUMNS = {"_dlt_load_id", "_dlt_id"}
+
+
+def load_source(source, path: Path) -> Path:
+    """Run a dlt source into the DuckDB file ``path`` (dataset ``raw_<source>``); return the path."""
+    pipeline = dlt.pipeline(
+        pipeline_name=f"test_{source.name}",
+        pipelines_dir=str(path.parent / "pipelines"),
+        destination=dlt.destinations.duckdb(credentials=str(path)),
+        dataset_name=f"raw_{source.name}",
+    )
+    pipeline.run(source).raise_on_failed_jobs()
+    return path
 
 
 def run_partition(day, expect_success: bool = True) -> dg.ExecuteInProcessResult:

@@ -15,6 +15,7 @@ from ingestion.helicone import QUERY_PATH, HeliconeError, iter_request_pages, un
 from ingestion.http_client import RetryPolicy, VendorAPIError, VendorClient
 from ingestion.simulator.faults import FaultRule
 from tests.conftest import DAY_1
+from tests.integration.pipeline import load_source
 from tests.integration.vendor_figures import day_window
 
 FAST = RetryPolicy(max_attempts=5, backoff_base_s=0.05, backoff_max_s=1, timeout_s=30)
@@ -113,21 +114,13 @@ def test_429_body_is_helicones_rate_limit_shape(simulator, sim_keys):
 # -- sessions and user metrics -------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def helicone_raw(simulator, sim_keys, tmp_path_factory):
-    import dlt
     import duckdb
 
     from ingestion.helicone import helicone_source
 
     window = day_window(DAY_1)
     path = tmp_path_factory.mktemp("helicone") / "raw.duckdb"
-    pipeline = dlt.pipeline(
-        pipeline_name="test_helicone_sessions",
-        pipelines_dir=str(path.parent / "pipelines"),
-        destination=dlt.destinations.duckdb(credentials=str(path)),
-        dataset_name="raw_helicone",
-    )
-    pipeline.run(helicone_source(window.start, window.end)).raise_on_failed_jobs()
-    return duckdb.connect(str(path), read_only=True)
+    return duckdb.connect(str(load_source(helicone_source(window.start, window.end), path)), read_only=True)
 
 
 def test_sessions_are_the_worlds_traces_with_their_totals(helicone_raw, world):

@@ -6,7 +6,6 @@ asked of the simulator's reporting endpoint — never taken from the source unde
 
 from datetime import UTC, datetime
 
-import dlt
 import duckdb
 import numpy as np
 import pytest
@@ -15,24 +14,17 @@ from ingestion.orq import orq_source
 from ingestion.simulator import catalogue as cat
 from ingestion.simulator.prices import MODELS, PROVIDERS
 from tests.conftest import DAY_1
+from tests.integration.pipeline import load_source
 from tests.integration.vendor_figures import day_window, orq_cost
-
-
-def load(source, tmp_path):
-    pipeline = dlt.pipeline(
-        pipeline_name=f"test_{source.name}",
-        pipelines_dir=str(tmp_path / "pipelines"),
-        destination=dlt.destinations.duckdb(credentials=str(tmp_path / "raw.duckdb")),
-        dataset_name=f"raw_{source.name}",
-    )
-    pipeline.run(source).raise_on_failed_jobs()
-    return duckdb.connect(str(tmp_path / "raw.duckdb"), read_only=True)
 
 
 @pytest.fixture(scope="module")
 def orq_raw(simulator, sim_keys, tmp_path_factory):
     window = day_window(DAY_1)
-    return load(orq_source(window.start, window.end), tmp_path_factory.mktemp("orq"))
+    return duckdb.connect(
+        str(load_source(orq_source(window.start, window.end), tmp_path_factory.mktemp("orq") / "raw.duckdb")),
+        read_only=True,
+    )
 
 
 def _world_bucket(world, hour: int, provider: str, model: str, agent: str, project: str, identity: str):

@@ -12,7 +12,6 @@ import os
 import shutil
 from datetime import UTC, datetime
 
-import dlt
 import duckdb
 import numpy as np
 import pytest
@@ -22,6 +21,7 @@ from ingestion.revenium import agentic, revenium_source
 from ingestion.simulator import catalogue as cat
 from ingestion.windows import iso_z
 from tests.conftest import DAY_1
+from tests.integration.pipeline import load_source
 from tests.integration.test_revenium_faithful import client_for, revenium_options
 from tests.integration.vendor_figures import day_window
 
@@ -36,14 +36,7 @@ os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
 def raw_path(simulator, sim_keys, tmp_path_factory):
     path = tmp_path_factory.mktemp("agentic") / "raw.duckdb"
     window = day_window(DAY_1)
-    pipeline = dlt.pipeline(
-        pipeline_name="agentic",
-        pipelines_dir=str(path.parent / "pipelines"),
-        destination=dlt.destinations.duckdb(credentials=str(path)),
-        dataset_name="raw_revenium",
-    )
-    pipeline.run(revenium_source(window.start, window.end)).raise_on_failed_jobs()
-    return path
+    return load_source(revenium_source(window.start, window.end), path)
 
 
 @pytest.fixture(scope="module")

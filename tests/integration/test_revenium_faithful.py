@@ -34,6 +34,7 @@ from ingestion.simulator.server import SimulatorServer
 from ingestion.simulator.world import World
 from ingestion.windows import Window, iso_z
 from tests.conftest import DAY_1, DAY_2
+from tests.integration.pipeline import load_source
 from tests.integration.vendor_figures import day_window
 
 FAST = RetryPolicy(max_attempts=5, backoff_base_s=0.05, backoff_max_s=1, timeout_s=30)
@@ -178,14 +179,7 @@ def two_team_load(two_team_sim, sim_keys, tmp_path_factory):
     )
     path = tmp_path_factory.mktemp("two_teams") / "raw.duckdb"
     window = Window.for_days(DAY_1, DAY_2 + timedelta(days=1))
-    pipeline = dlt.pipeline(
-        pipeline_name="two_teams",
-        pipelines_dir=str(path.parent / "pipelines"),
-        destination=dlt.destinations.duckdb(credentials=str(path)),
-        dataset_name="raw_revenium",
-    )
-    pipeline.run(revenium_source(window.start, window.end, settings)).raise_on_failed_jobs()
-    return path
+    return load_source(revenium_source(window.start, window.end, settings), path)
 
 
 def test_each_team_and_day_holds_exactly_the_vendors_total_elements(two_team_sim, two_team_load, sim_keys):

@@ -8,7 +8,6 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-import dlt
 import duckdb
 import pytest
 import requests
@@ -20,20 +19,10 @@ from ingestion.revenium import COMPLETIONS_PATH, iter_completion_pages, revenium
 from ingestion.simulator.faults import FaultRule
 from ingestion.windows import Window, iso_z
 from tests.conftest import DAY_1
+from tests.integration.pipeline import load_source
 from tests.integration.vendor_figures import day_window, helicone_cost, orq_cost, revenium_cost
 
 FAST = RetryPolicy(max_attempts=5, backoff_base_s=0.05, backoff_max_s=1, timeout_s=30)
-
-
-def load(source, tmp_path):
-    pipeline = dlt.pipeline(
-        pipeline_name=f"test_{source.name}",
-        pipelines_dir=str(tmp_path / "pipelines"),
-        destination=dlt.destinations.duckdb(credentials=str(tmp_path / "raw.duckdb")),
-        dataset_name=f"raw_{source.name}",
-    )
-    pipeline.run(source).raise_on_failed_jobs()
-    return duckdb.connect(str(tmp_path / "raw.duckdb"), read_only=True)
 
 
 def revenium_client(sim, keys):
@@ -55,7 +44,9 @@ def test_revenium_completions_are_complete_for_a_day(simulator, sim_keys, world,
         timeout=30,
     ).json()
 
-    con = load(revenium_source(window.start, window.end), tmp_path)
+    con = duckdb.connect(
+        str(load_source(revenium_source(window.start, window.end), tmp_path / "raw.duckdb")), read_only=True
+    )
     rows, ids, cost = con.execute(
         "select count(*), count(distinct id), sum(total_cost) from raw_revenium.completions"
     ).fetchone()
@@ -111,7 +102,10 @@ def test_helicone_requests_are_complete_and_match_helicones_figure(simulator, si
     calls = world.calls(DAY_1)
     window = day_window(DAY_1)
     try:
-        con = load(helicone_source(window.start, window.end), tmp_path)
+        con = duckdb.connect(
+            str(load_source(helicone_source(window.start, window.end), tmp_path / "raw.duckdb")),
+            read_only=True,
+        )
     finally:
         simulator.clear_faults()
     rows, ids, cost = con.execute(
@@ -126,7 +120,9 @@ def test_helicone_requests_are_complete_and_match_helicones_figure(simulator, si
 def test_orq_buckets_add_up_to_orqs_total_and_split_when_truncated(simulator, sim_keys, world, tmp_path):
     calls = world.calls(DAY_1)
     window = day_window(DAY_1)
-    con = load(orq_source(window.start, window.end), tmp_path)
+    con = duckdb.connect(
+        str(load_source(orq_source(window.start, window.end), tmp_path / "raw.duckdb")), read_only=True
+    )
     bucket_cost = con.execute(
         "select sum(metric_value) from raw_orq.reporting_buckets where metric_key = 'genai.cost'"
     ).fetchone()[0]
