@@ -11,6 +11,7 @@ figure and our rows were read moments apart while calls kept arriving.
 
 import os
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -106,6 +107,28 @@ def _is_open(window: Window) -> bool:
     return window.end > datetime.now(UTC)
 
 
+def _window(context: dg.AssetCheckExecutionContext) -> Window:
+    return Window(context.partition_time_window.start, context.partition_time_window.end)
+
+
+def _verdict(
+    context: dg.AssetCheckExecutionContext,
+    what: str,
+    window: Window,
+    metadata: dict,
+    judge: Callable[[], list[str]],
+) -> dg.AssetCheckResult:
+    """Pass an open day unjudged; otherwise fail on any problem, naming each in the log and the metadata."""
+    if _is_open(window):
+        return dg.AssetCheckResult(passed=True, metadata={**metadata, "judged": "no: the day is still open"})
+    problems = judge()
+    if problems:
+        context.log.error(f"{what}: " + "; ".join(problems))
+    return dg.AssetCheckResult(
+        passed=not problems, metadata={**metadata, "problems": "; ".join(problems) or "none"}
+    )
+
+
 def judge_volume(counts: dict[date, int], history: list[int], days: list[date]) -> list[str]:
     """The problems with each day's count given the trailing counts (pure, for unit tests)."""
     problems = []
@@ -133,8 +156,7 @@ def _volume_check(rule: VolumeRule) -> dg.AssetChecksDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        tw = context.partition_time_window
-        window = Window(tw.start, tw.end)
+        window = _window(context)
         first, end = window.day_span
         with duckdb.connect(str(warehouse_path()), read_only=True) as con:
             counts = dict(
@@ -150,15 +172,8 @@ def _volume_check(rule: VolumeRule) -> dg.AssetChecksDefinition:
             "trailing_median": statistics.median(history) if history else 0,
             "history_days": len(history),
         }
-        if _is_open(window):
-            return dg.AssetCheckResult(
-                passed=True, metadata={**metadata, "judged": "no: the day is still open"}
-            )
-        problems = judge_volume(counts, history, days)
-        if problems:
-            context.log.error(f"{schema}.{table}: " + "; ".join(problems))
-        return dg.AssetCheckResult(
-            passed=not problems, metadata={**metadata, "problems": "; ".join(problems) or "none"}
+        return _verdict(
+            context, f"{schema}.{table}", window, metadata, lambda: judge_volume(counts, history, days)
         )
 
     return _check
@@ -191,8 +206,7 @@ def _reconciliation_check(rule: ReconciliationRule) -> dg.AssetChecksDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        tw = context.partition_time_window
-        window = Window(tw.start, tw.end)
+        window = _window(context)
         span = list(window.day_span)
         with duckdb.connect(str(warehouse_path()), read_only=True) as con:
             ours = {d: float(v) for d, v in con.execute(rule.ours_sql, span).fetchall()}
@@ -206,16 +220,8 @@ def _reconciliation_check(rule: ReconciliationRule) -> dg.AssetChecksDefinition:
             "ours_usd": round(sum(ours.values()), 6),
             "vendor_usd": round(sum(v for v in vendor.values() if v is not None), 6),
         }
-        if _is_open(window):
-            return dg.AssetCheckResult(
-                passed=True, metadata={**metadata, "judged": "no: the day is still open"}
-            )
-        problems = judge_reconciliation(ours, vendor, days)
-        if problems:
-            context.log.error(f"{schema}.{table} vs {rule.analytic}: " + "; ".join(problems))
-        return dg.AssetCheckResult(
-            passed=not problems, metadata={**metadata, "problems": "; ".join(problems) or "none"}
-        )
+        what = f"{schema}.{table} vs {rule.analytic}"
+        return _verdict(context, what, window, metadata, lambda: judge_reconciliation(ours, vendor, days))
 
     return _check
 
