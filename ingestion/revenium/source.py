@@ -304,14 +304,7 @@ def revenium_source(
 
     @dlt.resource(**windowed_merge_args(REVENIUM_JOB_TRANSACTIONS), parallelized=True)
     def job_transactions() -> Iterator[pa.Table]:
-        s = _settings()
-        with _platform(s) as client:
-            for team_id in s.team_ids:
-                for day in window.days():
-                    records: list[dict[str, Any]] = []
-                    for job_id in _detailed_jobs(client, team_id, day):
-                        records += agentic.job_transactions(client, team_id, job_id)
-                    yield records_to_table(REVENIUM_JOB_TRANSACTIONS, records, window, {"team_id": team_id})
+        yield from _job_details(REVENIUM_JOB_TRANSACTIONS, agentic.job_transactions)
 
     @dlt.resource(**windowed_merge_args(REVENIUM_JOB_OUTCOME_HISTORY), parallelized=True)
     def job_outcome_history() -> Iterator[pa.Table]:
@@ -393,35 +386,27 @@ def revenium_source(
                                     rows.append({**row, **bounds})
                 yield records_to_table(REVENIUM_ANALYTICS_TIMESERIES, rows, window, {"team_id": team_label})
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_ANALYTICS_TRACE_COSTS), parallelized=True)
-    def analytics_trace_cost_distribution() -> Iterator[pa.Table]:
+    def _analytics_per_day(table: RawTable, path: str, list_key: str) -> Iterator[pa.Table]:
+        """One analytics request per day; its records sit under ``list_key`` of the response."""
         s = _settings()
         team_label = ",".join(s.team_ids)
         with _analytics(s) as client:
             for day in window.days():
-                body = client.get(
-                    "/api/v2/analytics/trace-cost-distribution",
-                    params={"startDate": iso_z(day.start), "endDate": iso_z(day.end)},
-                )
-                points = items_under(body, "dataPoints")
-                yield records_to_table(
-                    REVENIUM_ANALYTICS_TRACE_COSTS, points, window, {"team_id": team_label}
-                )
+                body = client.get(path, params={"startDate": iso_z(day.start), "endDate": iso_z(day.end)})
+                rows = items_under(body, list_key)
+                yield records_to_table(table, rows, window, {"team_id": team_label}, day=day.start.date())
+
+    @dlt.resource(**windowed_merge_args(REVENIUM_ANALYTICS_TRACE_COSTS), parallelized=True)
+    def analytics_trace_cost_distribution() -> Iterator[pa.Table]:
+        yield from _analytics_per_day(
+            REVENIUM_ANALYTICS_TRACE_COSTS, "/api/v2/analytics/trace-cost-distribution", "dataPoints"
+        )
 
     @dlt.resource(**windowed_merge_args(REVENIUM_ANALYTICS_JOBS_ROI), parallelized=True)
     def analytics_jobs_roi_summary() -> Iterator[pa.Table]:
-        s = _settings()
-        team_label = ",".join(s.team_ids)
-        with _analytics(s) as client:
-            for day in window.days():
-                body = client.get(
-                    "/api/v2/analytics/jobs/roi-summary",
-                    params={"startDate": iso_z(day.start), "endDate": iso_z(day.end)},
-                )
-                rows = items_under(body, "byJobType")
-                yield records_to_table(
-                    REVENIUM_ANALYTICS_JOBS_ROI, rows, window, {"team_id": team_label}, day=day.start.date()
-                )
+        yield from _analytics_per_day(
+            REVENIUM_ANALYTICS_JOBS_ROI, "/api/v2/analytics/jobs/roi-summary", "byJobType"
+        )
 
     first_day = next(window.days())
     return [
