@@ -2,30 +2,69 @@
 
 Arrow tables load into DuckDB through dlt more than ten times faster than Python dicts, and a declared
 schema keeps raw tables stable when a vendor adds, drops or retypes a field: missing fields land as NULL,
-undeclared ones are kept as JSON text in ``_extra_fields``, and a value that cannot be read as its declared
-type raises ``RecordTypeError`` with the column and a sample, instead of landing as something else.
+undeclared ones are kept as JSON text in ``_extra_fields``.
+
+A record that breaks a row rule — a value that cannot be read losslessly as its declared type, a missing
+key or event time, an event time outside the window, or a rule of ``ingestion.row_rules`` (required field
+NULL, negative tokens or cost, unknown enum) — never lands as something else. ``project`` splits such
+records off with the rule and reason; ``records_to_table`` hands them to the active quarantine sink (set by
+``ingestion.dlt_resources.windowed_resource`` while a resource runs) or, with none, raises naming the column.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingestion.raw_tables import DENIED_FIELDS, TIMESTAMP, RawTable
+from ingestion.row_rules import RawRules, rules_for
 from ingestion.windows import Window
+
+# Row rules a record can break at projection time (the ``rule`` of a quarantined record).
+TYPE_CHANGE = "type_change"
+MISSING_KEY = "missing_key"
+MISSING_EVENT_TIME = "missing_event_time"
+OUTSIDE_WINDOW = "outside_window"
+REQUIRED_NULL = "required_null"
+NEGATIVE = "negative"
+UNKNOWN_ENUM = "unknown_enum"
 
 
 class RecordTypeError(ValueError):
     """A vendor value that does not fit its declared column type."""
 
 
-class OutOfWindowError(ValueError):
+class OutOfWindowError(RecordTypeError):
     """A vendor returned a record dated outside the window that was asked for."""
+
+
+@dataclass(frozen=True)
+class RejectedRecord:
+    """A vendor record split off by a row rule: it goes to quarantine, never to the raw table."""
+
+    record: Mapping[str, Any]
+    rule: str
+    column: str | None
+    reason: str
+    day: date  # the partition day it is quarantined under (always a day of the window)
+
+
+@dataclass(frozen=True)
+class Projection:
+    table: pa.Table  # the records that pass every row rule, typed
+    rejected: list[RejectedRecord]
+
+
+# The sink of the resource being run; None outside one (then a rejected record raises).
+QuarantineSink = Callable[[RawTable, Sequence[RejectedRecord]], None]
+QUARANTINE_SINK: ContextVar[QuarantineSink | None] = ContextVar("aiecon_quarantine_sink", default=None)
 
 
 def _dig(record: Mapping[str, Any], path: str) -> Any:
@@ -52,74 +91,122 @@ def _json_text(value: Any) -> str | None:
     return json.dumps(scrub(value), sort_keys=True, separators=(",", ":"), default=str)
 
 
-def _column_array(name: str, values: list[Any], type_: pa.DataType) -> pa.Array:
+def _timestamp(value: Any) -> datetime | None:
+    """One ISO-8601 value read the way Arrow reads a column of them; None when it cannot be."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return pa.array([value], type=pa.string()).cast(TIMESTAMP)[0].as_py()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+
+
+def _coerce(value: Any, type_: pa.DataType) -> Any:
+    """A vendor sending 12.0 or "12" for an integer still means 12; anything lossy raises ValueError."""
+    if pa.types.is_integer(type_):
+        f = float(value)
+        if not f.is_integer():
+            raise ValueError
+        return int(f)
+    if pa.types.is_floating(type_):
+        return float(value)
+    if pa.types.is_boolean(type_):
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("true", "false"):
+            return str(value).lower() == "true"
+    raise ValueError
+
+
+def _column_array(name: str, values: list[Any], type_: pa.DataType) -> tuple[pa.Array, dict[int, str]]:
+    """The typed column, and the rows whose value cannot be read as ``type_`` (row -> reason; NULL here)."""
     if pa.types.is_string(type_):
         values = [v if v is None or isinstance(v, str) else _json_text(v) for v in values]
-        return pa.array(values, type=type_)
+        return pa.array(values, type=type_), {}
     if type_ == TIMESTAMP:
         try:
-            return pa.array(values, type=pa.string()).cast(type_)
-        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-            bad = next((v for v in values if v is not None and not isinstance(v, str)), values[:1])
-            raise RecordTypeError(f"column {name}: expected ISO-8601 timestamps, got e.g. {bad!r}") from exc
+            return pa.array(values, type=pa.string()).cast(type_), {}
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+        read = [None if v is None else _timestamp(v) for v in values]
+        bad = {
+            i: f"column {name}: expected an ISO-8601 timestamp, got {v!r}"
+            for i, (v, t) in enumerate(zip(values, read, strict=True))
+            if v is not None and t is None
+        }
+        return pa.array(read, type=type_), bad
     try:
         # Infer, then cast safely: pa.array(values, type=int64) would silently truncate 12.5 to 12.
-        return pa.array(values).cast(type_, safe=True)
+        return pa.array(values).cast(type_, safe=True), {}
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
         pass
-    # A vendor sending 12.0 or "12" for an integer still means 12; anything lossy is an error.
     coerced: list[Any] = []
-    for v in values:
-        if v is None:
-            coerced.append(None)
-            continue
+    bad = {}
+    for i, v in enumerate(values):
         try:
-            if pa.types.is_integer(type_):
-                f = float(v)
-                if not f.is_integer():
-                    raise ValueError
-                coerced.append(int(f))
-            elif pa.types.is_floating(type_):
-                coerced.append(float(v))
-            elif pa.types.is_boolean(type_):
-                if isinstance(v, bool):
-                    coerced.append(v)
-                elif str(v).lower() in ("true", "false"):
-                    coerced.append(str(v).lower() == "true")
-                else:
-                    raise ValueError
-            else:
-                raise ValueError
-        except (TypeError, ValueError) as exc:
-            raise RecordTypeError(f"column {name}: cannot read {v!r} as {type_}") from exc
-    return pa.array(coerced, type=type_)
+            coerced.append(None if v is None else _coerce(v, type_))
+        except (TypeError, ValueError, OverflowError):
+            coerced.append(None)
+            bad[i] = f"column {name}: cannot read {v!r} as {type_}"
+    return pa.array(coerced, type=type_), bad
 
 
-def records_to_table(
+def _rule_violations(rules: RawRules, arrays: Mapping[str, pa.Array]) -> list[tuple[str, str, pa.Array]]:
+    """(rule, column, boolean mask of offending rows) for the value rules of ``ingestion.row_rules``."""
+    out = []
+    for column in rules.required:
+        if column in arrays and arrays[column].null_count:
+            out.append((REQUIRED_NULL, column, arrays[column].is_null()))
+    for column in rules.non_negative:
+        if column in arrays:
+            out.append((NEGATIVE, column, pc.fill_null(pc.less(arrays[column], 0), False)))
+    for column, values in rules.enums.items():
+        if column in arrays:
+            known = pc.is_in(arrays[column], value_set=pa.array(values, type=arrays[column].type))
+            out.append((UNKNOWN_ENUM, column, pc.and_(arrays[column].is_valid(), pc.invert(known))))
+    return out
+
+
+def _rules(table: RawTable) -> RawRules:
+    try:
+        return rules_for(table)
+    except KeyError:  # a table outside the registry (a test's own) has only its key and event time checked
+        return RawRules(required=())
+
+
+def project(
     table: RawTable,
     records: Sequence[Mapping[str, Any]],
     window: Window,
     constants: Mapping[str, Any] | None = None,
     day: date | None = None,
-) -> pa.Table:
-    """Project ``records`` onto ``table``'s columns.
+) -> Projection:
+    """Project ``records`` onto ``table``'s columns, splitting off the records that break a row rule.
 
     ``constants`` fill source-supplied columns (``path is None``), e.g. the team id a page was asked for.
     ``day`` sets ``_day`` for tables without an event time (a vendor's figure for one day); otherwise
-    ``_day`` is the UTC date of the event time, and a record outside ``window`` raises ``OutOfWindowError``:
-    replacing a day we did not ask for would delete good data.
+    ``_day`` is the UTC date of the event time, and a record outside ``window`` is rejected: replacing a
+    day we did not ask for would delete good data. A record breaking several rules is rejected under the
+    first (type, key, event time, window, required, negative, enum).
     """
     constants = dict(constants or {})
     n = len(records)
     declared = table.declared_paths
     arrays: dict[str, pa.Array] = {}
+    rejected: dict[int, tuple[str, str | None, str]] = {}  # row -> (rule, column, reason)
+
+    def reject(mask: pa.Array, rule: str, column: str | None, reason: Callable[[int], str]) -> None:
+        for i in pc.indices_nonzero(mask).to_pylist():
+            rejected.setdefault(i, (rule, column, reason(i)))
+
     for column in table.columns:
         if column.name in constants:
             arrays[column.name] = pa.array([constants[column.name]] * n, type=column.type)
         elif column.path is not None:
-            arrays[column.name] = _column_array(
-                column.name, [_dig(r, column.path) for r in records], column.type
-            )
+            values = [_dig(r, column.path) for r in records]
+            arrays[column.name], bad = _column_array(column.name, values, column.type)
+            for i, reason in bad.items():
+                rejected.setdefault(i, (TYPE_CHANGE, column.name, reason))
 
     extras = [_json_text({k: v for k, v in r.items() if k not in declared}) for r in records]
     arrays["_extra_fields"] = pa.array([None if e == "{}" else e for e in extras], type=pa.string())
@@ -127,18 +214,17 @@ def records_to_table(
     arrays["_window_end"] = pa.array([window.end] * n, type=TIMESTAMP)
 
     if table.event_time_column is not None:
-        event_time = arrays[table.event_time_column]
-        if event_time.null_count:
-            raise RecordTypeError(
-                f"{table.name}: {event_time.null_count} record(s) without {table.event_time_column}"
-            )
-        if n:
-            first, last = pc.min(event_time).as_py(), pc.max(event_time).as_py()
-            if first < window.start or last >= window.end:
-                raise OutOfWindowError(
-                    f"{table.name}: vendor returned records from {first.isoformat()} to {last.isoformat()} "
-                    f"for the window {window.start.isoformat()} .. {window.end.isoformat()}"
-                )
+        name = table.event_time_column
+        event_time = arrays[name]
+        reject(event_time.is_null(), MISSING_EVENT_TIME, name, lambda i: f"record without {name}")
+        outside = pc.or_(pc.less(event_time, window.start), pc.greater_equal(event_time, window.end))
+        reject(
+            pc.fill_null(outside, False),
+            OUTSIDE_WINDOW,
+            name,
+            lambda i: f"{name} {event_time[i].as_py().isoformat()} is outside the window "
+            f"{window.start.isoformat()} .. {window.end.isoformat()}",
+        )
         arrays["_day"] = pc.cast(event_time, pa.date32())
     else:
         if day is None:
@@ -148,13 +234,59 @@ def records_to_table(
     missing = [c.name for c in table.columns if c.name not in arrays]
     if missing:
         raise ValueError(f"{table.name}: no value for source-supplied column(s) {missing}")
-    # Key columns are declared NOT NULL, as dlt's schema has them; a NULL key fails here, loudly.
+    # Key columns are declared NOT NULL, as dlt's schema has them.
+    for key in table.primary_key:
+        reject(arrays[key].is_null(), MISSING_KEY, key, lambda i, key=key: f"record without {key}")
+    for rule, column, mask in _rule_violations(_rules(table), arrays):
+        reject(mask, rule, column, lambda i, c=column: f"{c} = {arrays[c][i].as_py()!r}")
+
     required = {*table.primary_key, "_day"}
-    for name in sorted(required):
-        if arrays[name].null_count:
-            raise RecordTypeError(f"{table.name}: {arrays[name].null_count} record(s) without {name}")
     schema = pa.schema([pa.field(c.name, c.type, nullable=c.name not in required) for c in table.columns])
-    return pa.Table.from_arrays([arrays[c.name] for c in table.columns], schema=schema)
+    columns = [arrays[c.name] for c in table.columns]
+    if rejected:
+        keep = pa.array([i not in rejected for i in range(n)])
+        columns = [pc.filter(a, keep) for a in columns]
+    first_day, end_day = window.day_span
+    last_day = end_day - timedelta(days=1)
+
+    def quarantine_day(i: int) -> date:
+        # The day the record claims, held inside the window so that a re-run of that window replaces it.
+        claimed = arrays["_day"][i].as_py() or first_day
+        return min(max(claimed, first_day), last_day)
+
+    return Projection(
+        table=pa.Table.from_arrays(columns, schema=schema),
+        rejected=[
+            RejectedRecord(records[i], rule, column, reason, quarantine_day(i))
+            for i, (rule, column, reason) in sorted(rejected.items())
+        ],
+    )
+
+
+def records_to_table(
+    table: RawTable,
+    records: Sequence[Mapping[str, Any]],
+    window: Window,
+    constants: Mapping[str, Any] | None = None,
+    day: date | None = None,
+) -> pa.Table:
+    """``project``, with the rejected records sent to the active quarantine sink.
+
+    Outside a ``windowed_resource`` there is no sink, and a rejected record raises instead
+    (``OutOfWindowError`` for one outside the window, ``RecordTypeError`` otherwise): never dropped.
+    """
+    projection = project(table, records, window, constants, day)
+    if projection.rejected:
+        sink = QUARANTINE_SINK.get()
+        if sink is None:
+            first = projection.rejected[0]
+            error = OutOfWindowError if first.rule == OUTSIDE_WINDOW else RecordTypeError
+            raise error(
+                f"{table.name}: {len(projection.rejected)} record(s) break a row rule; "
+                f"first: {first.rule}: {first.reason}"
+            )
+        sink(table, projection.rejected)
+    return projection.table
 
 
 def utc_day_start(day: date) -> datetime:

@@ -1,22 +1,73 @@
-"""What every raw resource shares: how a partition run writes its days."""
+"""What every raw resource shares: how a partition run writes its days, and where rejected records go."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import dlt
+from dlt.extract.resource import DltResource
+
+from ingestion.arrow_pages import QUARANTINE_SINK, RejectedRecord
+from ingestion.quarantine import as_quarantine_item, day_scope, marker_row, quarantine_rows
 from ingestion.raw_tables import RawTable
+from ingestion.row_rules import vendor_of
+from ingestion.windows import Window
 
 
-def windowed_merge_args(table: RawTable) -> dict[str, Any]:
-    """dlt resource arguments that make a load replace the days it carries.
+def windowed_merge_args(table: RawTable, window: Window | None = None) -> dict[str, Any]:
+    """dlt resource arguments that make a load replace the days of ``window``.
 
-    ``delete-insert`` with ``merge_key="_day"`` deletes every destination row of each day present in the
-    load, then inserts the load de-duplicated by the primary key — in one transaction, so a crash leaves
-    the previous rows of that day in place. Source deletions therefore vanish on a re-run of their day.
+    ``delete-insert`` with a ``destination_scope`` of the window's days deletes every destination row of
+    those days — also of a day the vendor now lists nothing for — then inserts the load de-duplicated by
+    the primary key, in one transaction: a crash leaves the previous rows of the window in place, and
+    source deletions vanish on a re-run. Without ``window`` the load replaces only the days it carries
+    (``merge_key="_day"``).
     """
-    return {
-        "name": table.name,
-        "primary_key": list(table.primary_key),
-        "merge_key": "_day",
-        "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
-    }
+    disposition: dict[str, Any] = {"disposition": "merge", "strategy": "delete-insert"}
+    args: dict[str, Any] = {"name": table.name, "primary_key": list(table.primary_key)}
+    if window is None:
+        args["merge_key"] = "_day"
+    else:
+        disposition["destination_scope"] = day_scope(window)
+    return {**args, "write_disposition": disposition}
+
+
+def windowed_resource(
+    table: RawTable, window: Window, **resource_kwargs: Any
+) -> Callable[[Callable[[], Iterator[Any]]], DltResource]:
+    """``@dlt.resource`` for a raw table over one window, with quarantine.
+
+    The decorated generator yields Arrow pages made by ``arrow_pages.records_to_table``; while it runs,
+    the records those pages reject are collected here and loaded into ``raw_<vendor>.quarantine`` with
+    the same day-replacement (see ``ingestion.quarantine``). Nothing is dropped: a record is in the raw
+    table or in quarantine.
+    """
+    vendor = vendor_of(table)
+
+    def decorate(fn: Callable[[], Iterator[Any]]) -> DltResource:
+        @functools.wraps(fn)
+        def pages() -> Iterator[Any]:
+            rejected: list[tuple[RawTable, Sequence[RejectedRecord]]] = []
+            inner = fn()
+            while True:
+                # Set around each step, not once: dlt may run each step of a parallelized resource on a
+                # different thread, and a context variable does not follow a generator across threads.
+                token = QUARANTINE_SINK.set(lambda t, records: rejected.append((t, records)))
+                try:
+                    item = next(inner)
+                except StopIteration:
+                    break
+                finally:
+                    QUARANTINE_SINK.reset(token)
+                yield item
+                while rejected:
+                    rejected_table, records = rejected.pop(0)
+                    rows = quarantine_rows(vendor, rejected_table, window, records)
+                    yield as_quarantine_item(rows, window)
+            yield as_quarantine_item(marker_row(vendor, table, window), window)
+
+        return dlt.resource(pages, **windowed_merge_args(table, window), **resource_kwargs)
+
+    return decorate

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from ingestion.arrow_pages import records_to_table
 from ingestion.config import HeliconeSettings
-from ingestion.dlt_resources import windowed_merge_args
+from ingestion.dlt_resources import windowed_resource
 from ingestion.http_client import VendorClient
 from ingestion.raw_tables import (
     HELICONE_COST_TOTALS,
@@ -163,14 +163,14 @@ def helicone_source(
         s = settings or HeliconeSettings.from_env()
         return VendorClient("helicone", s.base_url, {"Authorization": f"Bearer {s.api_key}"})
 
-    @dlt.resource(**windowed_merge_args(HELICONE_REQUESTS))
+    @windowed_resource(HELICONE_REQUESTS, window)
     def requests() -> Iterator[pa.Table]:
         with _client() as client:
             for day in window.days():
                 for rows in iter_request_pages(client, day):
                     yield records_to_table(HELICONE_REQUESTS, rows, window)
 
-    @dlt.resource(**windowed_merge_args(HELICONE_COST_TOTALS))
+    @windowed_resource(HELICONE_COST_TOTALS, window)
     def metrics_total_cost() -> Iterator[pa.Table]:
         with _client() as client:
             for day in window.days():
@@ -185,14 +185,14 @@ def helicone_source(
                     HELICONE_COST_TOTALS, [{"cost_usd": cost}], window, day=day.start.date()
                 )
 
-    @dlt.resource(**windowed_merge_args(HELICONE_SESSIONS))
+    @windowed_resource(HELICONE_SESSIONS, window)
     def sessions() -> Iterator[pa.Table]:
         with _client() as client:
             for day in window.days():
                 for rows in iter_session_pages(client, day):
                     yield records_to_table(HELICONE_SESSIONS, rows, window)
 
-    @dlt.resource(**windowed_merge_args(HELICONE_USER_METRICS))
+    @windowed_resource(HELICONE_USER_METRICS, window)
     def user_metrics() -> Iterator[pa.Table]:
         with _client() as client:
             for day in window.days():

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from ingestion.arrow_pages import records_to_table
 from ingestion.config import OrqSettings
-from ingestion.dlt_resources import windowed_merge_args
+from ingestion.dlt_resources import windowed_resource
 from ingestion.http_client import VendorClient
 from ingestion.raw_tables import ORQ_COST_TOTALS, ORQ_REPORTING_BUCKETS, ORQ_SPANS, ORQ_TRACES
 from ingestion.windows import Window, iso_z
@@ -197,7 +197,7 @@ def orq_source(
         s = settings or OrqSettings.from_env()
         return VendorClient("orq", s.base_url, {"Authorization": f"Bearer {s.api_key}"})
 
-    @dlt.resource(**windowed_merge_args(ORQ_REPORTING_BUCKETS))
+    @windowed_resource(ORQ_REPORTING_BUCKETS, window)
     def reporting_buckets() -> Iterator[pa.Table]:
         with _client() as client:
             for day in window.days():
@@ -205,7 +205,7 @@ def orq_source(
                     rows = to_long_rows(metric, complete_buckets(client, metric, day, limit))
                     yield records_to_table(ORQ_REPORTING_BUCKETS, rows, window)
 
-    @dlt.resource(**windowed_merge_args(ORQ_COST_TOTALS))
+    @windowed_resource(ORQ_COST_TOTALS, window)
     def reporting_cost_totals() -> Iterator[pa.Table]:
         with _client() as client:
             for day in window.days():
@@ -214,14 +214,14 @@ def orq_source(
                 cost = float(value) if isinstance(value, int | float) else None
                 yield records_to_table(ORQ_COST_TOTALS, [{"cost_usd": cost}], window, day=day.start.date())
 
-    @dlt.resource(**windowed_merge_args(ORQ_TRACES))
+    @windowed_resource(ORQ_TRACES, window)
     def traces() -> Iterator[pa.Table]:
         with _client() as client:
             for day in window.days():
                 for page in iter_trace_pages(client, day):
                     yield records_to_table(ORQ_TRACES, page, window)
 
-    @dlt.resource(**windowed_merge_args(ORQ_SPANS))
+    @windowed_resource(ORQ_SPANS, window)
     def spans() -> Iterator[pa.Table]:
         with _client() as client:
             for day in window.days():

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from ingestion.arrow_pages import records_to_table
 from ingestion.config import ReveniumSettings
-from ingestion.dlt_resources import windowed_merge_args
+from ingestion.dlt_resources import windowed_resource
 from ingestion.http_client import VendorClient
 from ingestion.raw_tables import (
     REVENIUM_AI_METRICS,
@@ -193,7 +193,7 @@ def revenium_source(
     def _settings() -> ReveniumSettings:
         return settings or ReveniumSettings.from_env()
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_COMPLETIONS), parallelized=True)
+    @windowed_resource(REVENIUM_COMPLETIONS, window, parallelized=True)
     def completions() -> Iterator[pa.Table]:
         s = _settings()
         with PacedClient("revenium", s.base_url, {"x-api-key": s.api_key}) as client:
@@ -202,7 +202,7 @@ def revenium_source(
                     for records in iter_completion_pages(client, team_id, day):
                         yield records_to_table(REVENIUM_COMPLETIONS, records, window, {"team_id": team_id})
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_COST_BY_PROVIDER), parallelized=True)
+    @windowed_resource(REVENIUM_COST_BY_PROVIDER, window, parallelized=True)
     def analytics_cost_by_provider() -> Iterator[pa.Table]:
         s = _settings()
         # The analytics host resolves the team from the key; with several teams the figure is the account's.
@@ -234,11 +234,11 @@ def revenium_source(
         if empty:  # no rows at all: still declare the table, so that staging can read it
             yield records_to_table(table, [], window, {"team_id": ""})
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_TRACES), parallelized=True)
+    @windowed_resource(REVENIUM_TRACES, window, parallelized=True)
     def traces() -> Iterator[pa.Table]:
         yield from _per_team_day(REVENIUM_TRACES, agentic.traces)
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_TOOL_EVENTS), parallelized=True)
+    @windowed_resource(REVENIUM_TOOL_EVENTS, window, parallelized=True)
     def tool_events() -> Iterator[pa.Table]:
         yield from _per_team_day(REVENIUM_TOOL_EVENTS, agentic.tool_events)
 
@@ -246,13 +246,13 @@ def revenium_source(
         period = agentic.squad_period(window, datetime.now(UTC))
         return agentic.squad_executions(client, team_id, window, period)
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_SQUAD_EXECUTIONS), parallelized=True)
+    @windowed_resource(REVENIUM_SQUAD_EXECUTIONS, window, parallelized=True)
     def squad_executions() -> Iterator[pa.Table]:
         yield from _per_team_day(
             REVENIUM_SQUAD_EXECUTIONS, lambda c, t, d: [_squad_runs(c, t)] if d == first_day else []
         )
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_SQUAD_TIMELINE), parallelized=True)
+    @windowed_resource(REVENIUM_SQUAD_TIMELINE, window, parallelized=True)
     def squad_timeline_events() -> Iterator[pa.Table]:
         def fetch(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
             if day != first_day:
@@ -262,7 +262,7 @@ def revenium_source(
 
         yield from _per_team_day(REVENIUM_SQUAD_TIMELINE, fetch)
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_SQUAD_ENTITIES), parallelized=True)
+    @windowed_resource(REVENIUM_SQUAD_ENTITIES, window, parallelized=True)
     def squad_entities() -> Iterator[pa.Table]:
         s = _settings()
         period = agentic.squad_period(window, datetime.now(UTC))
@@ -274,7 +274,7 @@ def revenium_source(
                         REVENIUM_SQUAD_ENTITIES, records, window, {"team_id": team_id}, day=day.start.date()
                     )
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_JOBS), parallelized=True)
+    @windowed_resource(REVENIUM_JOBS, window, parallelized=True)
     def jobs() -> Iterator[pa.Table]:
         yield from _per_team_day(REVENIUM_JOBS, agentic.jobs)
 
@@ -298,19 +298,19 @@ def revenium_source(
                         records += fetch(client, team_id, job_id)
                     yield records_to_table(table, records, window, {"team_id": team_id}, day=day.start.date())
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_JOB_ROI), parallelized=True)
+    @windowed_resource(REVENIUM_JOB_ROI, window, parallelized=True)
     def job_roi() -> Iterator[pa.Table]:
         yield from _job_details(REVENIUM_JOB_ROI, lambda c, t, j: [agentic.job_roi(c, t, j)])
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_JOB_TRANSACTIONS), parallelized=True)
+    @windowed_resource(REVENIUM_JOB_TRANSACTIONS, window, parallelized=True)
     def job_transactions() -> Iterator[pa.Table]:
         yield from _job_details(REVENIUM_JOB_TRANSACTIONS, agentic.job_transactions)
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_JOB_OUTCOME_HISTORY), parallelized=True)
+    @windowed_resource(REVENIUM_JOB_OUTCOME_HISTORY, window, parallelized=True)
     def job_outcome_history() -> Iterator[pa.Table]:
         yield from _job_details(REVENIUM_JOB_OUTCOME_HISTORY, agentic.job_outcome_history)
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_JOB_TYPES), parallelized=True)
+    @windowed_resource(REVENIUM_JOB_TYPES, window, parallelized=True)
     def job_types() -> Iterator[pa.Table]:
         s = _settings()
         with _platform(s) as client:
@@ -321,7 +321,7 @@ def revenium_source(
                         REVENIUM_JOB_TYPES, records, window, {"team_id": team_id}, day=day.start.date()
                     )
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_JOB_FUNNEL), parallelized=True)
+    @windowed_resource(REVENIUM_JOB_FUNNEL, window, parallelized=True)
     def job_conversion_funnel() -> Iterator[pa.Table]:
         s = _settings()
         with _platform(s) as client:
@@ -332,19 +332,19 @@ def revenium_source(
                         REVENIUM_JOB_FUNNEL, [record], window, {"team_id": team_id}, day=day.start.date()
                     )
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_AI_METRICS), parallelized=True)
+    @windowed_resource(REVENIUM_AI_METRICS, window, parallelized=True)
     def ai_metrics() -> Iterator[pa.Table]:
         yield from _per_team_day(REVENIUM_AI_METRICS, agentic.ai_metrics)
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_AUDIO), parallelized=True)
+    @windowed_resource(REVENIUM_AUDIO, window, parallelized=True)
     def audio_metrics() -> Iterator[pa.Table]:
         yield from _per_team_day(REVENIUM_AUDIO, agentic.media_metrics(agentic.MEDIA_PATHS["audio"]))
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_IMAGES), parallelized=True)
+    @windowed_resource(REVENIUM_IMAGES, window, parallelized=True)
     def image_metrics() -> Iterator[pa.Table]:
         yield from _per_team_day(REVENIUM_IMAGES, agentic.media_metrics(agentic.MEDIA_PATHS["images"]))
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_VIDEO), parallelized=True)
+    @windowed_resource(REVENIUM_VIDEO, window, parallelized=True)
     def video_metrics() -> Iterator[pa.Table]:
         yield from _per_team_day(REVENIUM_VIDEO, agentic.media_metrics(agentic.MEDIA_PATHS["video"]))
 
@@ -353,7 +353,7 @@ def revenium_source(
             "revenium-analytics", s.analytics_base_url, {"Authorization": f"Bearer {s.api_key}"}
         )
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_ANALYTICS_AGGREGATED), parallelized=True)
+    @windowed_resource(REVENIUM_ANALYTICS_AGGREGATED, window, parallelized=True)
     def analytics_aggregated() -> Iterator[pa.Table]:
         s = _settings()
         team_label = ",".join(s.team_ids)
@@ -369,7 +369,7 @@ def revenium_source(
                     REVENIUM_ANALYTICS_AGGREGATED, rows, window, {"team_id": team_label}, day=day.start.date()
                 )
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_ANALYTICS_TIMESERIES), parallelized=True)
+    @windowed_resource(REVENIUM_ANALYTICS_TIMESERIES, window, parallelized=True)
     def analytics_timeseries() -> Iterator[pa.Table]:
         s = _settings()
         team_label = ",".join(s.team_ids)
@@ -396,13 +396,13 @@ def revenium_source(
                 rows = items_under(body, list_key)
                 yield records_to_table(table, rows, window, {"team_id": team_label}, day=day.start.date())
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_ANALYTICS_TRACE_COSTS), parallelized=True)
+    @windowed_resource(REVENIUM_ANALYTICS_TRACE_COSTS, window, parallelized=True)
     def analytics_trace_cost_distribution() -> Iterator[pa.Table]:
         yield from _analytics_per_day(
             REVENIUM_ANALYTICS_TRACE_COSTS, "/api/v2/analytics/trace-cost-distribution", "dataPoints"
         )
 
-    @dlt.resource(**windowed_merge_args(REVENIUM_ANALYTICS_JOBS_ROI), parallelized=True)
+    @windowed_resource(REVENIUM_ANALYTICS_JOBS_ROI, window, parallelized=True)
     def analytics_jobs_roi_summary() -> Iterator[pa.Table]:
         yield from _analytics_per_day(
             REVENIUM_ANALYTICS_JOBS_ROI, "/api/v2/analytics/jobs/roi-summary", "byJobType"

@@ -75,6 +75,7 @@ def test_json_object_columns_are_stored_as_sorted_json_text():
     request = {
         "request_id": "r1",
         "request_created_at": "2026-03-01T23:59:59.999Z",
+        "provider": "OPENAI",
         "properties": {"Product": "p", "Agent": "a"},
         "request_body": {"messages": ["hello"]},
     }
