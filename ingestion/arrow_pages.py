@@ -167,6 +167,12 @@ def _rule_violations(rules: RawRules, arrays: Mapping[str, pa.Array]) -> list[tu
     return out
 
 
+def arrow_schema(table: RawTable) -> pa.Schema:
+    """The table's Arrow schema; key columns and ``_day`` are NOT NULL, as dlt's schema has them."""
+    required = {*table.primary_key, "_day"}
+    return pa.schema([pa.field(c.name, c.type, nullable=c.name not in required) for c in table.columns])
+
+
 def _rules(table: RawTable) -> RawRules:
     try:
         return rules_for(table)
@@ -222,8 +228,10 @@ def project(
             pc.fill_null(outside, False),
             OUTSIDE_WINDOW,
             name,
-            lambda i: f"{name} {event_time[i].as_py().isoformat()} is outside the window "
-            f"{window.start.isoformat()} .. {window.end.isoformat()}",
+            lambda i: (
+                f"{name} {event_time[i].as_py().isoformat()} is outside the window "
+                f"{window.start.isoformat()} .. {window.end.isoformat()}"
+            ),
         )
         arrays["_day"] = pc.cast(event_time, pa.date32())
     else:
@@ -234,14 +242,12 @@ def project(
     missing = [c.name for c in table.columns if c.name not in arrays]
     if missing:
         raise ValueError(f"{table.name}: no value for source-supplied column(s) {missing}")
-    # Key columns are declared NOT NULL, as dlt's schema has them.
     for key in table.primary_key:
         reject(arrays[key].is_null(), MISSING_KEY, key, lambda i, key=key: f"record without {key}")
     for rule, column, mask in _rule_violations(_rules(table), arrays):
         reject(mask, rule, column, lambda i, c=column: f"{c} = {arrays[c][i].as_py()!r}")
 
-    required = {*table.primary_key, "_day"}
-    schema = pa.schema([pa.field(c.name, c.type, nullable=c.name not in required) for c in table.columns])
+    schema = arrow_schema(table)
     columns = [arrays[c.name] for c in table.columns]
     if rejected:
         keep = pa.array([i not in rejected for i in range(n)])

@@ -9,7 +9,7 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from ingestion.arrow_pages import QUARANTINE_SINK, RejectedRecord
+from ingestion.arrow_pages import QUARANTINE_SINK, RejectedRecord, arrow_schema
 from ingestion.quarantine import as_quarantine_item, day_scope, marker_row, quarantine_rows
 from ingestion.raw_tables import RawTable
 from ingestion.row_rules import vendor_of
@@ -66,6 +66,9 @@ def windowed_resource(
                     rejected_table, records = rejected.pop(0)
                     rows = quarantine_rows(vendor, rejected_table, window, records)
                     yield as_quarantine_item(rows, window)
+            # A load with no rows of the table runs no merge at all: this empty page makes a day the vendor
+            # now lists nothing for replace (empty) the day's old rows too.
+            yield arrow_schema(table).empty_table()
             yield as_quarantine_item(marker_row(vendor, table, window), window)
 
         return dlt.resource(pages, **windowed_merge_args(table, window), **resource_kwargs)

@@ -74,7 +74,9 @@ def _row(vendor: str, table: RawTable, window: Window, r: RejectedRecord) -> dic
     }
 
 
-def quarantine_rows(vendor: str, table: RawTable, window: Window, rejected: Sequence[RejectedRecord]) -> pa.Table:
+def quarantine_rows(
+    vendor: str, table: RawTable, window: Window, rejected: Sequence[RejectedRecord]
+) -> pa.Table:
     return pa.Table.from_pylist([_row(vendor, table, window, r) for r in rejected], schema=QUARANTINE_SCHEMA)
 
 

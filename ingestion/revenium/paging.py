@@ -78,7 +78,7 @@ def iter_pages(
     carries no paging metadata (a bare array), pages are walked until one comes back shorter than the
     page size the server can serve (``min(page_size, 100)``). An empty page always ends the walk. With
     ``id_field``, records are de-duplicated across pages (a record that moves between pages while we
-    read must not be counted twice).
+    read must not be counted twice); a record without an id is always passed on, for quarantine to see.
     """
     seen: set[Any] = set()
     page, total_pages = 0, None
@@ -89,8 +89,8 @@ def iter_pages(
         if page == 0:
             total_pages = hal_total_pages(body)
         if id_field is not None:
-            fresh = [r for r in items if r.get(id_field) not in seen]
-            seen.update(r.get(id_field) for r in fresh)
+            fresh = [r for r in items if r.get(id_field) is None or r.get(id_field) not in seen]
+            seen.update(r.get(id_field) for r in fresh if r.get(id_field) is not None)
         else:
             fresh = items
         if fresh:

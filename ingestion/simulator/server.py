@@ -239,6 +239,8 @@ class SimulatorServer:
                 response.headers.append(("X-RateLimit-Limited-Reason", "bucket-rate"))
         else:
             response = self.faces[vendor].handle(req)
+            if rule.changes_records and 200 <= response.status < 300:
+                response.body = rule.change_records(response.body)
         if rule.truncate:
             response.body = truncated(response.body)
         return response

@@ -144,8 +144,20 @@ def test_a_span_past_midnight_lands_with_its_traces_day():
     late_trace = (window.end - timedelta(minutes=1)).isoformat().replace("+00:00", "Z")
     after_midnight = (window.end + timedelta(seconds=30)).isoformat().replace("+00:00", "Z")
     spans = [
-        {"trace_id": "t", "span_id": "root", "type": "llm", "started_at": late_trace, "trace_started_at": late_trace},
-        {"trace_id": "t", "span_id": "child", "type": "llm", "started_at": after_midnight, "trace_started_at": late_trace},
+        {
+            "trace_id": "t",
+            "span_id": "root",
+            "type": "llm",
+            "started_at": late_trace,
+            "trace_started_at": late_trace,
+        },
+        {
+            "trace_id": "t",
+            "span_id": "child",
+            "type": "llm",
+            "started_at": after_midnight,
+            "trace_started_at": late_trace,
+        },
     ]
     rows = records_to_table(ORQ_SPANS, spans, window).to_pylist()
     assert [(r["span_id"], r["_day"]) for r in rows] == [("root", DAY_1), ("child", DAY_1)]

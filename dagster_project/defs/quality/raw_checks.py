@@ -1,4 +1,5 @@
-"""Blocking checks on every raw asset: the GE suite of its table over the partition's days.
+"""Blocking checks on every raw asset: the GE suite of its table over the partition's days, and the share
+of the table's records that went to quarantine (``quarantine_gate``).
 
 A failed check stops the partition's downstream assets (dbt) and names the failing rule, its count and a
 sample in the check's metadata. Checks open the warehouse read-only and close it before returning, so they
@@ -9,6 +10,7 @@ import dagster as dg
 import duckdb
 
 from dagster_project.defs.dlt.assets import RAW_TABLES, WAREHOUSE_POOL, raw_asset_key
+from dagster_project.defs.quality.quarantine_gate import judge_quarantine, read_quarantine
 from dagster_project.defs.quality.suites import validate
 from dagster_project.partitions import daily_partitions
 from dagster_project.settings import RAW_DATASETS, warehouse_path
@@ -16,12 +18,13 @@ from ingestion.raw_tables import RawTable
 from ingestion.windows import Window
 
 
-def read_partition(qualified_name: str, window: Window):
+def read_partition(schema: str, table: str, window: Window):
+    """The partition's raw rows (a DataFrame) and its quarantined records by rule."""
     with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-        return con.execute(
-            f"select * from {qualified_name} where _day >= ? and _day < ?",
-            list(window.day_span),
+        frame = con.execute(
+            f"select * from {schema}.{table} where _day >= ? and _day < ?", list(window.day_span)
         ).df()
+        return frame, read_quarantine(con, schema, table, window)
 
 
 def _raw_check(vendor: str, table: RawTable) -> dg.AssetChecksDefinition:
@@ -30,7 +33,8 @@ def _raw_check(vendor: str, table: RawTable) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=raw_asset_key(vendor, table),
         name="raw_rules",
-        description=f"Great Expectations row rules for {qualified_name} over the partition's days.",
+        description=f"Great Expectations row rules for {qualified_name} over the partition's days, and its "
+        "quarantined share at most AIECON_QUARANTINE_MAX_SHARE.",
         blocking=True,
         partitions_def=daily_partitions,
         pool=WAREHOUSE_POOL,
@@ -38,16 +42,19 @@ def _raw_check(vendor: str, table: RawTable) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         tw = context.partition_time_window
         window = Window(tw.start, tw.end)
-        frame = read_partition(qualified_name, window)
+        frame, quarantined = read_partition(RAW_DATASETS[vendor], table.name, window)
         passed, failures = validate(qualified_name, frame, window)
-        metadata = {"rows": len(frame), "failed_rules": len(failures)}
+        within_share, quarantine_metadata = judge_quarantine(len(frame), quarantined)
+        metadata = {"rows": len(frame), "failed_rules": len(failures), **quarantine_metadata}
         for f in failures:
             metadata[f"{f.rule}[{f.column}]"] = dg.MetadataValue.text(
                 f"{f.unexpected_count} row(s) fail; e.g. {', '.join(f.sample) or '-'}"
             )
         if failures:
             context.log.error(f"{qualified_name}: {'; '.join(f'{f.rule}[{f.column}]' for f in failures)}")
-        return dg.AssetCheckResult(passed=passed, metadata=metadata)
+        if not within_share:
+            context.log.error(f"{qualified_name}: {quarantine_metadata['quarantine_verdict']}")
+        return dg.AssetCheckResult(passed=passed and within_share, metadata=metadata)
 
     return _check
 

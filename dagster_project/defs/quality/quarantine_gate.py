@@ -1,0 +1,76 @@
+"""The quarantine share of a raw table over a partition: small enough to proceed, or the gate fails.
+
+Rows that broke a row rule were split off at projection time into ``raw_<vendor>.quarantine``
+(``ingestion.quarantine``). The partition proceeds while they stay at most ``AIECON_QUARANTINE_MAX_SHARE``
+(default 1%) of what the vendor served for the table (landed + quarantined); above it, the table's
+``raw_rules`` check fails naming each rule, its count and a sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from ingestion.quarantine import QUARANTINE_TABLE, max_share
+from ingestion.windows import Window
+
+SAMPLE_CHARS = 2000  # a sample payload is cut here: metadata is for reading, the table has the rest
+
+
+@dataclass(frozen=True)
+class QuarantinedRule:
+    rule: str
+    column: str | None
+    count: int
+    sample_reason: str
+    sample_payload: str
+
+    @property
+    def label(self) -> str:
+        return f"quarantine[{self.rule}:{self.column or '-'}]"
+
+    def describe(self) -> str:
+        return f"{self.count} row(s); e.g. {self.sample_reason}; payload {self.sample_payload[:SAMPLE_CHARS]}"
+
+
+def read_quarantine(
+    con: duckdb.DuckDBPyConnection, schema: str, raw_table: str, window: Window
+) -> list[QuarantinedRule]:
+    """Quarantined rows of ``raw_table`` in the window's days, by rule, with one sample each."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, QUARANTINE_TABLE],
+    ).fetchall()[0][0]
+    if not exists:  # nothing was ever quarantined under this vendor's current code
+        return []
+    rows = con.execute(
+        f"select rule, column_name, count(*), min(reason), min(payload) from {schema}.{QUARANTINE_TABLE} "
+        "where raw_table = ? and _day >= ? and _day < ? group by 1, 2 order by 3 desc, 1, 2",
+        [raw_table, *window.day_span],
+    ).fetchall()
+    return [QuarantinedRule(r, c, int(n), reason, payload) for r, c, n, reason, payload in rows]
+
+
+def judge_quarantine(
+    landed: int, quarantined: list[QuarantinedRule]
+) -> tuple[bool, dict[str, str | int | float]]:
+    """Whether the quarantined share is within the threshold, and metadata naming every rule (pure)."""
+    total = sum(q.count for q in quarantined)
+    served = landed + total
+    share = total / served if served else 0.0
+    passed = share <= max_share()
+    metadata: dict[str, str | int | float] = {
+        "quarantined": total,
+        "quarantined_share": round(share, 6),
+        "quarantine_max_share": max_share(),
+    }
+    for q in quarantined:
+        metadata[q.label] = q.describe()
+    if not passed:
+        rules = ", ".join(f"{q.rule}[{q.column or '-'}] {q.count}" for q in quarantined)
+        metadata["quarantine_verdict"] = (
+            f"{total} of {served} rows quarantined ({share:.2%} > {max_share():.2%}, "
+            f"AIECON_QUARANTINE_MAX_SHARE): {rules}"
+        )
+    return passed, metadata
