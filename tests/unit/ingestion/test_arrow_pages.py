@@ -87,3 +87,52 @@ def test_json_object_columns_are_stored_as_sorted_json_text():
 def test_a_record_without_its_key_is_refused():
     with pytest.raises(RecordTypeError, match="without id"):
         records_to_table(REVENIUM_COMPLETIONS, [completion(id=None)], WINDOW, {"team_id": "t"})
+
+
+def test_project_splits_off_each_broken_rule_and_keeps_the_rest():
+    from ingestion.arrow_pages import project
+
+    records = [
+        completion(id="ok"),
+        completion(id="lossy", inputTokenCount=12.5),
+        completion(id=None),
+        completion(id="late", requestTime="2026-03-02T00:00:00.000Z"),
+        completion(id="nomodel", model=None),
+        completion(id="neg", totalCost=-0.5),
+        completion(id="enum", stopReason="MAYBE"),
+        completion(id="twice", inputTokenCount="x", stopReason="MAYBE"),  # the first rule in order wins
+    ]
+    projection = project(REVENIUM_COMPLETIONS, records, WINDOW, {"team_id": "t"})
+    assert projection.table.column("id").to_pylist() == ["ok"]
+    assert [(r.record["id"], r.rule, r.column) for r in projection.rejected] == [
+        ("lossy", "type_change", "input_token_count"),
+        (None, "missing_key", "id"),
+        ("late", "outside_window", "request_time"),
+        ("nomodel", "required_null", "model"),
+        ("neg", "negative", "total_cost"),
+        ("enum", "unknown_enum", "stop_reason"),
+        ("twice", "type_change", "input_token_count"),
+    ]
+    # A record dated after the window is quarantined under the window's last day, which a re-run replaces.
+    assert {r.day for r in projection.rejected} == {date(2026, 3, 1)}
+    assert projection.rejected[2].reason == (
+        "request_time 2026-03-02T00:00:00+00:00 is outside the window "
+        "2026-03-01T00:00:00+00:00 .. 2026-03-02T00:00:00+00:00"
+    )
+
+
+def test_records_to_table_hands_rejects_to_the_active_sink():
+    from ingestion.arrow_pages import QUARANTINE_SINK
+
+    got = []
+    token = QUARANTINE_SINK.set(lambda table, rejected: got.extend((table.name, r.rule) for r in rejected))
+    try:
+        table = records_to_table(
+            REVENIUM_COMPLETIONS,
+            [completion(id="a"), completion(id="b", totalCost=-1)],
+            WINDOW,
+            {"team_id": "t"},
+        )
+    finally:
+        QUARANTINE_SINK.reset(token)
+    assert table.column("id").to_pylist() == ["a"] and got == [("completions", "negative")]
