@@ -193,7 +193,7 @@ def project(
     ``day`` sets ``_day`` for tables without an event time (a vendor's figure for one day); otherwise
     ``_day`` is the UTC date of the event time, and a record outside ``window`` is rejected: replacing a
     day we did not ask for would delete good data. A record breaking several rules is rejected under the
-    first (type, key, event time, window, required, negative, enum).
+    first (type, event time, window, key, required, negative, enum).
     """
     constants = dict(constants or {})
     n = len(records)

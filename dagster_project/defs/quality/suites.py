@@ -2,7 +2,9 @@
 
 A suite is built per raw table and per window (the event-time rule needs the window). The rules:
 required fields present, non-negative tokens and cost, event time inside the window, unique vendor ids,
-and known enum values.
+and known enum values. The per-table rules are declared in ``ingestion/row_rules.py``, which the projection
+also applies: rows breaking them are normally quarantined before the load, so these suites are the
+second line (and the only one for what only a whole table shows, unique keys).
 """
 
 from __future__ import annotations
