@@ -247,3 +247,40 @@ def test_a_day_whose_every_record_was_deleted_at_the_source_is_emptied_by_a_reru
     with revenium_options(sim, soft_delete_share=1.0):
         load(sim, sim_keys, path, DAY_1)
     assert landed(path, DAY_1) == []
+
+
+# -- the same switches on another vendor's envelope (Helicone's {data: [...]} pages) -----------------------
+def test_helicone_negative_costs_are_quarantined_and_a_repeated_page_lands_once(sim, sim_keys, tmp_path):
+    from ingestion.config import HeliconeSettings
+    from ingestion.helicone import QUERY_PATH, helicone_source
+
+    calls = sim.world.calls(DAY_1)
+    served = {calls.request_id_str(i) for i in range(calls.n) if calls.in_helicone[i]}
+    # Page one, its first record with a negative cost, comes again at the head of the next page (the day
+    # is one page of up to 1,000 rows: the next page would have been empty).
+    sim.add_fault(
+        FaultRule(
+            "helicone",
+            QUERY_PATH,
+            field="cost",
+            field_action="set",
+            value=-0.25,
+            rows=1,
+            repeat_page=True,
+            times=2,
+        )
+    )
+    window = day_window(DAY_1)
+    settings = HeliconeSettings(sim.urls["helicone"], sim_keys.helicone)
+    path = load_source(
+        helicone_source(window.start, window.end, settings).with_resources("requests"), tmp_path / "w.duckdb"
+    )
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = [i for (i,) in con.execute("select request_id from raw_helicone.requests").fetchall()]
+        quarantine = con.execute("select rule, column_name, payload from raw_helicone.quarantine").fetchall()
+    assert [(r, c) for r, c, _ in quarantine] == [("negative", "cost")]
+    bad = json.loads(quarantine[0][2])
+    assert bad["cost"] == -0.25
+    assert len(rows) == len(set(rows)) and set(rows) | {bad["request_id"]} == served
+    assert bad["request_id"] not in rows
+    assert sim.faults.active() == []  # both uses taken: the repeated page was served and read
