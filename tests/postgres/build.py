@@ -1,0 +1,55 @@
+"""Build days of the warehouse the way the Dagster assets do (dlt pipelines, then dbt), on any destination.
+
+The destination is whatever the environment configures (``AIECON_DESTINATION`` and friends): the parity
+test runs this same code once per destination, so the only difference between the two builds is configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from dagster_project.defs.dlt.pipelines import vendor_pipeline
+from dagster_project.settings import DBT_PROJECT_DIR
+from ingestion.helicone import helicone_source
+from ingestion.orq import orq_source
+from ingestion.revenium import revenium_source
+
+SOURCES = {"revenium": revenium_source, "helicone": helicone_source, "orq": orq_source}
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+def build_days(days: Iterable[date], work_dir: Path) -> None:
+    """Each day as its own partition: the three vendors' dlt loads, then one ``dbt build`` of the window."""
+    for day in days:
+        start = datetime.combine(day, time(), tzinfo=UTC)
+        for vendor, make_source in SOURCES.items():
+            vendor_pipeline(vendor).run(make_source(start, start + timedelta(days=1))).raise_on_failed_jobs()
+        run_dbt(work_dir, "build", vars={"min_date": day.isoformat(), "max_date": (day + timedelta(days=1)).isoformat()})
+
+
+def run_dbt(work_dir: Path, *args: str, vars: dict[str, str] | None = None) -> str:
+    command = [
+        DBT,
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+    if vars:
+        command += ["--vars", json.dumps(vars)]
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+    result = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise AssertionError(f"dbt {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}")
+    return result.stdout
