@@ -4,6 +4,7 @@ aiecon demo      the main job for the last 7 complete days against the simulator
 aiecon dev       the Dagster UI on 127.0.0.1:3000 against the simulator
 aiecon simulator serve the vendor simulator alone
 aiecon prepare   parse the dbt project so Dagster can load its manifest
+aiecon postgres up|down  a local PostgreSQL warehouse (pgserver wheel) with writer and analyst roles
 """
 
 from __future__ import annotations
@@ -128,6 +129,19 @@ def _docs(args: argparse.Namespace) -> int:
     return code
 
 
+def _postgres(args: argparse.Namespace) -> int:
+    from dagster_project.local_postgres import local_cluster_from_env, up
+
+    if args.action == "up":
+        cluster = up()
+        print(f"PostgreSQL on 127.0.0.1:{cluster.port}, data in {cluster.pgdata}")
+    else:
+        cluster = local_cluster_from_env(need_admin=False)
+        cluster.stop()
+        print("PostgreSQL stopped")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aiecon", description="AI Economics Warehouse")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("docs", help="build the dbt documentation site")
     p.set_defaults(fn=_docs)
+
+    p = sub.add_parser("postgres", help="start (and provision) or stop the local PostgreSQL warehouse")
+    p.add_argument("action", choices=["up", "down"])
+    p.set_defaults(fn=_postgres)
 
     args = parser.parse_args(argv)
     return args.fn(args)

@@ -110,6 +110,8 @@ class LocalPostgres:
                 )
             finally:
                 shutil.rmtree(secret_dir, ignore_errors=True)
+        if self.is_running():
+            return
         _check_run(
             [
                 _bin("pg_ctl"),
@@ -127,6 +129,10 @@ class LocalPostgres:
             ],
             **run_as,
         )
+
+    def is_running(self) -> bool:
+        status = [_bin("pg_ctl"), "-D", str(self.pgdata), "status"]
+        return subprocess.run(status, capture_output=True, **self._run_as()).returncode == 0
 
     def stop(self) -> None:
         if (self.pgdata / "postmaster.pid").exists():
@@ -180,3 +186,37 @@ def provision_warehouse(admin: PostgresSettings, writer: PostgresSettings) -> No
     with connect(replace(admin, database=writer.database)) as con, con.cursor() as cur:
         cur.execute(sql.SQL("revoke temporary on database {} from public").format(sql.Identifier(writer.database)))
         cur.execute("revoke create on schema public from public")
+
+
+def _required_env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise SystemExit(f"{name} is not set: export it first (see README, 'PostgreSQL')")
+    return value
+
+
+def local_cluster_from_env(need_admin: bool = True) -> LocalPostgres:
+    """The developer's cluster: $AIECON_DATA_DIR/postgres, port AIECON_PG_PORT (5433)."""
+    from dagster_project.settings import data_dir
+
+    return LocalPostgres(
+        pgdata=data_dir() / "postgres" / "pgdata",
+        port=int(os.environ.get("AIECON_PG_PORT", "5433")),
+        admin_password=_required_env("AIECON_PG_ADMIN_PASSWORD") if need_admin else "",
+    )
+
+
+def up() -> LocalPostgres:
+    """Start the local cluster and provision the warehouse database, the writer and the analyst role."""
+    from dagster_project.analyst_access import create_analyst_role, grant_marts_to_analyst
+    from dagster_project.destination import postgres_settings
+
+    cluster = local_cluster_from_env()
+    writer = postgres_settings()
+    if writer.host not in ("127.0.0.1", "localhost") or writer.port != cluster.port:
+        raise SystemExit("AIECON_PG_HOST/AIECON_PG_PORT point elsewhere than the local cluster (127.0.0.1)")
+    cluster.start()
+    provision_warehouse(cluster.admin(), writer)
+    create_analyst_role(cluster.admin(writer.database), _required_env("AIECON_PG_ANALYST_PASSWORD"))
+    grant_marts_to_analyst(writer)
+    return cluster
