@@ -31,7 +31,9 @@ def create_analyst_role(admin: PostgresSettings, password: str, role: str = ANAL
             ),
             [password],
         )
-        cur.execute(sql.SQL("alter role {} set default_transaction_read_only = on").format(sql.Identifier(role)))
+        cur.execute(
+            sql.SQL("alter role {} set default_transaction_read_only = on").format(sql.Identifier(role))
+        )
 
 
 def grant_marts_to_analyst(writer: PostgresSettings, role: str = ANALYST_ROLE) -> None:
@@ -39,9 +41,15 @@ def grant_marts_to_analyst(writer: PostgresSettings, role: str = ANALYST_ROLE) -
     ident = {"schema": sql.Identifier(MARTS_SCHEMA), "role": sql.Identifier(role)}
     with connect(writer) as con, con.cursor() as cur:
         cur.execute(sql.SQL("create schema if not exists {schema}").format(**ident))
-        cur.execute(sql.SQL("grant connect on database {} to {}").format(sql.Identifier(writer.database), ident["role"]))
+        cur.execute(
+            sql.SQL("grant connect on database {} to {}").format(
+                sql.Identifier(writer.database), ident["role"]
+            )
+        )
         cur.execute(sql.SQL("grant usage on schema {schema} to {role}").format(**ident))
         cur.execute(sql.SQL("grant select on all tables in schema {schema} to {role}").format(**ident))
         cur.execute(
-            sql.SQL("alter default privileges in schema {schema} grant select on tables to {role}").format(**ident)
+            sql.SQL("alter default privileges in schema {schema} grant select on tables to {role}").format(
+                **ident
+            )
         )

@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psycopg2
@@ -58,7 +58,7 @@ class LocalPostgres:
 
     pgdata: Path
     port: int
-    admin_password: str
+    admin_password: str = field(repr=False)  # never in a traceback or a log
 
     def _run_as(self) -> dict:
         if os.geteuid() != 0:
@@ -173,7 +173,8 @@ def provision_warehouse(admin: PostgresSettings, writer: PostgresSettings) -> No
         cur.execute("select 1 from pg_roles where rolname = %s", [writer.user])
         verb = "alter" if cur.fetchone() else "create"
         cur.execute(
-            sql.SQL(verb + " role {} login password %s").format(sql.Identifier(writer.user)), [writer.password]
+            sql.SQL(verb + " role {} login password %s").format(sql.Identifier(writer.user)),
+            [writer.password],
         )
         cur.execute("select 1 from pg_database where datname = %s", [writer.database])
         if not cur.fetchone():
@@ -184,7 +185,9 @@ def provision_warehouse(admin: PostgresSettings, writer: PostgresSettings) -> No
             )
     # Nobody but the owner may create objects or temp tables in the new database (PUBLIC may by default).
     with connect(replace(admin, database=writer.database)) as con, con.cursor() as cur:
-        cur.execute(sql.SQL("revoke temporary on database {} from public").format(sql.Identifier(writer.database)))
+        cur.execute(
+            sql.SQL("revoke temporary on database {} from public").format(sql.Identifier(writer.database))
+        )
         cur.execute("revoke create on schema public from public")
 
 

@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -24,13 +23,25 @@ SOURCES = {"revenium": revenium_source, "helicone": helicone_source, "orq": orq_
 DBT = str(Path(sys.executable).with_name("dbt"))
 
 
-def build_days(days: Iterable[date], work_dir: Path) -> None:
-    """Each day as its own partition: the three vendors' dlt loads, then one ``dbt build`` of the window."""
-    for day in days:
-        start = datetime.combine(day, time(), tzinfo=UTC)
-        for vendor, make_source in SOURCES.items():
-            vendor_pipeline(vendor).run(make_source(start, start + timedelta(days=1))).raise_on_failed_jobs()
-        run_dbt(work_dir, "build", vars={"min_date": day.isoformat(), "max_date": (day + timedelta(days=1)).isoformat()})
+def load_day(day: date) -> None:
+    """The three vendors' dlt loads of one UTC day, as the ingest assets run them."""
+    start = datetime.combine(day, time(), tzinfo=UTC)
+    for vendor, make_source in SOURCES.items():
+        vendor_pipeline(vendor).run(make_source(start, start + timedelta(days=1))).raise_on_failed_jobs()
+
+
+def build_days(days: list[date], work_dir: Path, *, per_day: bool, command: str = "build") -> None:
+    """Load the days, then dbt: one run per day (each day a partition: the replace_window path) or one run
+    over the whole range (a backfill). Both must give the same marts."""
+    windows = (
+        [(d, d + timedelta(days=1)) for d in days]
+        if per_day
+        else [(min(days), max(days) + timedelta(days=1))]
+    )
+    for first, end in windows:
+        for offset in range((end - first).days):
+            load_day(first + timedelta(days=offset))
+        run_dbt(work_dir, command, vars={"min_date": first.isoformat(), "max_date": end.isoformat()})
 
 
 def run_dbt(work_dir: Path, *args: str, vars: dict[str, str] | None = None) -> str:
@@ -49,7 +60,11 @@ def run_dbt(work_dir: Path, *args: str, vars: dict[str, str] | None = None) -> s
     if vars:
         command += ["--vars", json.dumps(vars)]
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
-    result = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600
+    )
     if result.returncode != 0:
-        raise AssertionError(f"dbt {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}")
+        raise AssertionError(
+            f"dbt {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}"
+        )
     return result.stdout

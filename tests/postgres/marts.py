@@ -38,9 +38,7 @@ def _normalise(value: object) -> object:
 
 def _sort_key(row: tuple) -> tuple:
     # None first; floats rounded only for ordering (equality is checked with a tolerance afterwards).
-    return tuple(
-        (v is not None, f"{v:.6e}" if isinstance(v, float) else repr(v)) for v in row
-    )
+    return tuple((v is not None, f"{v:.6e}" if isinstance(v, float) else repr(v)) for v in row)
 
 
 def _sorted(rows: list[tuple]) -> list[tuple]:

@@ -1,8 +1,9 @@
 """The same dlt pipelines and dbt models on DuckDB and on PostgreSQL give the same marts, row for row.
 
 Two days of a small simulated world are built twice by the same code (tests/postgres/build.py: dlt loads,
-then ``dbt build`` per day, so the second day goes through the replace_window incremental path); the only
-difference is configuration (AIECON_DESTINATION and the AIECON_PG_* variables). Both sessions run in a
+then dbt); the only difference is configuration (AIECON_DESTINATION and the AIECON_PG_* variables). DuckDB
+builds the two days as one backfill; PostgreSQL builds them day by day with the dbt tests, so day 2 goes
+through the postgres replace_window strategy and every dbt test runs on PostgreSQL too. Both sessions run in a
 non-UTC time zone, so a model that took days from the session zone would differ or fail.
 
 Run only this check: ``make test-postgres`` (pytest -m postgres).
@@ -40,7 +41,9 @@ def parity_builds(postgres_cluster, sim_keys, tmp_path_factory):
     create_analyst_role(postgres_cluster.server.admin(writer.database), analyst.password)
     grant_marts_to_analyst(writer)
     world = World(seed=SIM_SEED, calls_per_day=PARITY_CALLS_PER_DAY)
-    saved_environment = dict(os.environ)  # point_vendors_at writes os.environ; the session simulator's come back
+    saved_environment = dict(
+        os.environ
+    )  # point_vendors_at writes os.environ; the session simulator's come back
     with SimulatorServer(world, sim_keys) as sim, pytest.MonkeyPatch.context() as mp:
         point_vendors_at(sim.base_url)
         mp.setenv("AIECON_DUCKDB_TIMEZONE", SESSION_TIME_ZONE)
@@ -49,7 +52,8 @@ def parity_builds(postgres_cluster, sim_keys, tmp_path_factory):
         mp.setenv("AIECON_DESTINATION", "duckdb")
         mp.setenv("AIECON_DATA_DIR", str(work / "duckdb"))
         mp.setenv("AIECON_WAREHOUSE", str(work / "duckdb" / "warehouse.duckdb"))
-        build_days([DAY_1, DAY_2], work / "duckdb")
+        # DuckDB as a two-day backfill (one dbt run; its dbt tests run elsewhere in the suite)...
+        build_days([DAY_1, DAY_2], work / "duckdb", per_day=False, command="run")
 
         mp.setenv("AIECON_DESTINATION", "postgres")
         mp.setenv("AIECON_DATA_DIR", str(work / "postgres"))
@@ -62,7 +66,8 @@ def parity_builds(postgres_cluster, sim_keys, tmp_path_factory):
             "AIECON_PG_PASSWORD": writer.password,
         }.items():
             mp.setenv(name, value)
-        build_days([DAY_1, DAY_2], work / "postgres")
+        # ... PostgreSQL day by day with the dbt tests: day 2 replaces its window in existing tables.
+        build_days([DAY_1, DAY_2], work / "postgres", per_day=True)
     os.environ.clear()
     os.environ.update(saved_environment)
     marts = mart_relations(work / "postgres" / "target" / "manifest.json")
@@ -82,7 +87,9 @@ def test_every_mart_is_the_same_on_duckdb_and_postgres(parity_builds):
         counts[name] = len(duck_rows)
     # Not a comparison of two empty builds: both days landed calls from all three vendors.
     assert counts["fct_ai_calls"] > PARITY_CALLS_PER_DAY, counts
-    sources = {row[0] for row in postgres_rows(writer, "select distinct source_system from marts.fct_ai_calls")}
+    sources = {
+        row[0] for row in postgres_rows(writer, "select distinct source_system from marts.fct_ai_calls")
+    }
     assert sources == {"revenium", "helicone", "orq"}
 
 
