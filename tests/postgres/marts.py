@@ -41,7 +41,7 @@ def _sort_key(row: tuple) -> tuple:
     return tuple((v is not None, f"{v:.6e}" if isinstance(v, float) else repr(v)) for v in row)
 
 
-def _sorted(rows: list[tuple]) -> list[tuple]:
+def sorted_rows(rows: list[tuple]) -> list[tuple]:
     return sorted((tuple(_normalise(v) for v in row) for row in rows), key=_sort_key)
 
 
@@ -49,14 +49,14 @@ def duckdb_mart(path: Path, schema: str, table: str) -> tuple[list[str], list[tu
     with duckdb.connect(str(path), read_only=True) as con:
         cursor = con.execute(f'select * from "{schema}"."{table}"')
         columns = [d[0] for d in cursor.description]
-        return columns, _sorted(cursor.fetchall())
+        return columns, sorted_rows(cursor.fetchall())
 
 
 def postgres_mart(settings: PostgresSettings, schema: str, table: str) -> tuple[list[str], list[tuple]]:
     with connect(settings) as con, con.cursor() as cur:
         cur.execute(f'select * from "{schema}"."{table}"')
         columns = [d[0] for d in cur.description]
-        return columns, _sorted(cur.fetchall())
+        return columns, sorted_rows(cur.fetchall())
 
 
 def same_value(a: object, b: object) -> bool:

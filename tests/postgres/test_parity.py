@@ -12,7 +12,9 @@ Run only this check: ``make test-postgres`` (pytest -m postgres).
 import os
 import secrets
 from dataclasses import replace
+from decimal import Decimal
 
+import duckdb
 import psycopg2
 import pytest
 
@@ -23,7 +25,7 @@ from ingestion.simulator.server import SimulatorServer
 from ingestion.simulator.world import World
 from tests.conftest import DAY_1, DAY_2, SIM_SEED
 from tests.postgres.build import build_days
-from tests.postgres.marts import duckdb_mart, first_difference, mart_relations, postgres_mart
+from tests.postgres.marts import duckdb_mart, first_difference, mart_relations, postgres_mart, sorted_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -113,3 +115,28 @@ def postgres_rows(settings, query: str) -> list[tuple]:
     with connect(settings) as con, con.cursor() as cur:
         cur.execute(query)
         return cur.fetchall()
+
+
+@pytest.mark.parametrize("number", range(5))
+def test_each_readme_question_answers_on_postgres_as_the_analyst(parity_builds, number):
+    from tests.integration.test_readme_queries import readme_sql
+
+    duck, _, analyst, _ = parity_builds
+    question = readme_sql()[number]
+    with duckdb.connect(str(duck), read_only=True) as con:
+        expected = sorted_rows([tuple(map(_as_decimal, r)) for r in con.execute(question).fetchall()])
+    assert expected, f"question {number + 1} returned nothing on DuckDB"
+    actual = sorted_rows([tuple(map(_as_decimal, r)) for r in postgres_rows(analyst, question)])
+    assert first_difference(expected, actual, [f"column {i}" for i in range(len(expected[0]))]) is None
+
+
+def _as_decimal(value: object) -> object:
+    """Numbers as exact decimals: the engines type a SUM or a ratio differently (HUGEINT or DOUBLE in DuckDB,
+    NUMERIC in PostgreSQL); the README's ratios are rounded in SQL, so a float's shortest repr is its value."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
