@@ -1,7 +1,7 @@
 """The same dlt pipelines and dbt models on DuckDB and on PostgreSQL give the same marts, row for row.
 
-Two days of a small simulated world are built twice by the same code (tests/postgres/build.py: dlt loads,
-then dbt); the only difference is configuration (AIECON_DESTINATION and the AIECON_PG_* variables). DuckDB
+Two days of a small simulated world are built twice by the same code (dagster_project/direct_build.py: dlt
+loads, then dbt); the only difference is configuration (AIECON_DESTINATION and the AIECON_PG_* variables). DuckDB
 builds the two days as one backfill; PostgreSQL builds them day by day, so day 2 goes through the
 replace_window strategy on existing tables, and its ``dbt build`` runs every dbt test on PostgreSQL too.
 Both sessions run in a non-UTC time zone, so a model that took days from the session zone would differ or
@@ -20,12 +20,12 @@ import psycopg2
 import pytest
 
 from dagster_project.analyst_access import ANALYST_ROLE, create_analyst_role, grant_marts_to_analyst
+from dagster_project.direct_build import build_days
 from dagster_project.local_postgres import connect
 from dagster_project.local_stack import point_vendors_at
 from ingestion.simulator.server import SimulatorServer
 from ingestion.simulator.world import World
 from tests.conftest import DAY_1, DAY_2, SIM_SEED
-from tests.postgres.build import build_days
 from tests.postgres.marts import duckdb_mart, first_difference, mart_relations, postgres_mart, sorted_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

@@ -1,7 +1,8 @@
-"""Build days of the warehouse the way the Dagster assets do (dlt pipelines, then dbt), on any destination.
+"""Build days of the warehouse as the Dagster assets do (dlt pipelines, then dbt), without Dagster.
 
-The destination is whatever the environment configures (``AIECON_DESTINATION`` and friends): the parity
-test runs this same code once per destination, so the only difference between the two builds is configuration.
+``aiecon build`` uses it on whatever destination the environment configures (``AIECON_DESTINATION``): the way to
+run PostgreSQL today, where the Dagster gates and the publish step still read DuckDB. The parity test runs
+this same code once per destination, so the only difference between its two builds is configuration.
 """
 
 from __future__ import annotations
@@ -9,18 +10,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from dagster_project.defs.dlt.pipelines import vendor_pipeline
-from dagster_project.settings import DBT_PROJECT_DIR
+from dagster_project.settings import DBT_PROJECT_DIR, venv_executable
 from ingestion.helicone import helicone_source
 from ingestion.orq import orq_source
 from ingestion.revenium import revenium_source
 
 SOURCES = {"revenium": revenium_source, "helicone": helicone_source, "orq": orq_source}
-DBT = str(Path(sys.executable).with_name("dbt"))
 
 
 def load_day(day: date) -> None:
@@ -30,7 +29,7 @@ def load_day(day: date) -> None:
         vendor_pipeline(vendor).run(make_source(start, start + timedelta(days=1))).raise_on_failed_jobs()
 
 
-def build_days(days: list[date], work_dir: Path, *, per_day: bool, command: str = "build") -> None:
+def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, command: str = "build") -> None:
     """Load the days, then dbt: one run per day (each day a partition: the replace_window path) or one run
     over the whole range (a backfill). Both must give the same marts."""
     windows = (
@@ -46,7 +45,7 @@ def build_days(days: list[date], work_dir: Path, *, per_day: bool, command: str 
 
 def run_dbt(work_dir: Path, *args: str, vars: dict[str, str] | None = None) -> str:
     command = [
-        DBT,
+        venv_executable("dbt"),
         *args,
         "--project-dir",
         str(DBT_PROJECT_DIR),
@@ -64,7 +63,7 @@ def run_dbt(work_dir: Path, *args: str, vars: dict[str, str] | None = None) -> s
         command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600
     )
     if result.returncode != 0:
-        raise AssertionError(
+        raise RuntimeError(
             f"dbt {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}"
         )
     return result.stdout
