@@ -52,4 +52,4 @@ lint: setup
 	$(UV) run ruff check . && $(UV) run ruff format --check .
 
 clean:
-	rm -rf data dbt_project/target dbt_project/logs .pytest_cache
+	rm -rf data dbt_project/target dbt_project/target_postgres dbt_project/logs .pytest_cache
