@@ -29,9 +29,10 @@ def load_day(day: date) -> None:
         vendor_pipeline(vendor).run(make_source(start, start + timedelta(days=1))).raise_on_failed_jobs()
 
 
-def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, command: str = "build") -> None:
-    """Load the days, then dbt: one run per day (each day a partition: the replace_window path) or one run
-    over the whole range (a backfill). Both must give the same marts."""
+def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, dbt_tests: bool = True) -> None:
+    """Load the days, then ``dbt build``: one per day (each day a partition: the replace_window path) or one
+    over the whole range (a backfill). Both must give the same marts. ``dbt_tests=False`` skips the dbt tests
+    (seeds, models and snapshots are still built)."""
     windows = (
         [(d, d + timedelta(days=1)) for d in days]
         if per_day
@@ -40,7 +41,12 @@ def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, comman
     for first, end in windows:
         for offset in range((end - first).days):
             load_day(first + timedelta(days=offset))
-        run_dbt(work_dir, command, vars={"min_date": first.isoformat(), "max_date": end.isoformat()})
+        skip_tests = (
+            () if dbt_tests else ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
+        )
+        run_dbt(
+            work_dir, "build", *skip_tests, vars={"min_date": first.isoformat(), "max_date": end.isoformat()}
+        )
 
 
 def run_dbt(work_dir: Path, *args: str, vars: dict[str, str] | None = None) -> str:

@@ -21,12 +21,14 @@ from dagster_project.local_postgres import connect
 
 
 def mart_relations(manifest: Path) -> dict[str, tuple[str, str]]:
-    """{model name: (schema, table)} of every model under models/marts."""
+    """{model name: (schema, table)} of every model under models/marts (ephemeral ones have no table)."""
     nodes = json.loads(manifest.read_text())["nodes"].values()
     return {
         n["name"]: (n["schema"], n.get("alias") or n["name"])
         for n in nodes
-        if n["resource_type"] == "model" and n["fqn"][1:2] == ["marts"]
+        if n["resource_type"] == "model"
+        and n["fqn"][1:2] == ["marts"]
+        and n["config"].get("materialized") != "ephemeral"  # no relation to read
     }
 
 

@@ -44,36 +44,37 @@ def parity_builds(postgres_cluster, sim_keys, tmp_path_factory):
     create_analyst_role(postgres_cluster.server.admin(writer.database), analyst.password)
     grant_marts_to_analyst(writer)
     world = World(seed=SIM_SEED, calls_per_day=PARITY_CALLS_PER_DAY)
-    saved_environment = dict(
-        os.environ
-    )  # point_vendors_at writes os.environ; the session simulator's come back
-    with SimulatorServer(world, sim_keys) as sim, pytest.MonkeyPatch.context() as mp:
-        point_vendors_at(sim.base_url)
-        mp.setenv("AIECON_DUCKDB_TIMEZONE", SESSION_TIME_ZONE)
-        mp.setenv("PGTZ", SESSION_TIME_ZONE)
+    # point_vendors_at writes os.environ directly: the session simulator's settings come back afterwards.
+    saved_environment = dict(os.environ)
+    try:
+        with SimulatorServer(world, sim_keys) as sim:
+            point_vendors_at(sim.base_url)
+            os.environ.update(AIECON_DUCKDB_TIMEZONE=SESSION_TIME_ZONE, PGTZ=SESSION_TIME_ZONE)
 
-        mp.setenv("AIECON_DESTINATION", "duckdb")
-        mp.setenv("AIECON_DATA_DIR", str(work / "duckdb"))
-        mp.setenv("AIECON_WAREHOUSE", str(work / "duckdb" / "warehouse.duckdb"))
-        # DuckDB as a two-day backfill (one dbt run; its dbt tests run elsewhere in the suite)...
-        build_days([DAY_1, DAY_2], work / "duckdb", per_day=False, command="run")
+            # DuckDB as a two-day backfill (one dbt run; its dbt tests run elsewhere in the suite)...
+            os.environ.update(
+                AIECON_DESTINATION="duckdb",
+                AIECON_DATA_DIR=str(work / "duckdb"),
+                AIECON_WAREHOUSE=str(work / "duckdb" / "warehouse.duckdb"),
+            )
+            build_days([DAY_1, DAY_2], work / "duckdb", per_day=False, dbt_tests=False)
 
-        mp.setenv("AIECON_DESTINATION", "postgres")
-        mp.setenv("AIECON_DATA_DIR", str(work / "postgres"))
-        mp.delenv("AIECON_WAREHOUSE")
-        for name, value in {
-            "AIECON_PG_HOST": writer.host,
-            "AIECON_PG_PORT": str(writer.port),
-            "AIECON_PG_DATABASE": writer.database,
-            "AIECON_PG_USER": writer.user,
-            "AIECON_PG_PASSWORD": writer.password,
-        }.items():
-            mp.setenv(name, value)
-        # ... PostgreSQL day by day: day 2 replaces its window in existing tables, and runs the dbt tests.
-        build_days([DAY_1], work / "postgres", per_day=True, command="run")
-        build_days([DAY_2], work / "postgres", per_day=True, command="build")
-    os.environ.clear()
-    os.environ.update(saved_environment)
+            # ... PostgreSQL day by day: day 2 replaces its window in existing tables and runs the dbt tests.
+            del os.environ["AIECON_WAREHOUSE"]
+            os.environ.update(
+                AIECON_DESTINATION="postgres",
+                AIECON_DATA_DIR=str(work / "postgres"),
+                AIECON_PG_HOST=writer.host,
+                AIECON_PG_PORT=str(writer.port),
+                AIECON_PG_DATABASE=writer.database,
+                AIECON_PG_USER=writer.user,
+                AIECON_PG_PASSWORD=writer.password,
+            )
+            build_days([DAY_1], work / "postgres", dbt_tests=False)
+            build_days([DAY_2], work / "postgres")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_environment)
     marts = mart_relations(work / "postgres" / "target" / "manifest.json")
     return work / "duckdb" / "warehouse.duckdb", writer, analyst, marts
 
