@@ -14,7 +14,7 @@ from __future__ import annotations
 from psycopg2 import sql
 
 from dagster_project.destination import PostgresSettings
-from dagster_project.local_postgres import connect
+from dagster_project.local_postgres import connect, password_verifier
 
 ANALYST_ROLE = "aiecon_analyst"
 MARTS_SCHEMA = "marts"
@@ -29,7 +29,7 @@ def create_analyst_role(admin: PostgresSettings, password: str, role: str = ANAL
             sql.SQL(verb + " role {} login nosuperuser nocreatedb nocreaterole noinherit password %s").format(
                 sql.Identifier(role)
             ),
-            [password],
+            [password_verifier(con, role, password)],
         )
         cur.execute(
             sql.SQL("alter role {} set default_transaction_read_only = on").format(sql.Identifier(role))

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import psycopg2
 from psycopg2 import sql
+from psycopg2.extensions import encrypt_password
 
 from dagster_project.destination import PostgresSettings
 
@@ -59,6 +60,8 @@ class LocalPostgres:
     pgdata: Path
     port: int
     admin_password: str = field(repr=False)  # never in a traceback or a log
+    # Tests' throw-away clusters skip fsync (faster); a developer's cluster keeps it (a crash loses nothing).
+    durable: bool = True
 
     def _run_as(self) -> dict:
         if os.geteuid() != 0:
@@ -84,7 +87,6 @@ class LocalPostgres:
         self._prepare_permissions()
         if not (self.pgdata / "PG_VERSION").exists():
             self.pgdata.mkdir(parents=True, exist_ok=True)
-            self._prepare_permissions()
             # initdb wants an empty pgdata: the password file sits in a private folder beside it.
             secret_dir = Path(tempfile.mkdtemp(dir=self.pgdata.parent, prefix=".initdb-"))
             secret_dir.chmod(0o711)
@@ -124,7 +126,8 @@ class LocalPostgres:
                 str(self.pgdata / "server.log"),
                 # TCP on loopback only; the Unix socket lives in pgdata (nothing else is writable for us).
                 "-o",
-                f"-h 127.0.0.1 -p {self.port} -k {self.pgdata} -c fsync=off -c TimeZone=UTC",
+                f'-h 127.0.0.1 -p {self.port} -k "{self.pgdata}" -c TimeZone=UTC'
+                + ("" if self.durable else " -c fsync=off -c synchronous_commit=off"),
                 "start",
             ],
             **run_as,
@@ -154,6 +157,12 @@ def _ensure_system_user(name: str) -> None:
     except KeyError:
         useradd = shutil.which("useradd") or "/usr/sbin/useradd"
         _check_run([useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name])
+
+
+def password_verifier(con, role: str, password: str) -> str:
+    """The SCRAM verifier of a password, computed client-side: the statement that sets it (which the server
+    may log on an error) never carries the password itself."""
+    return encrypt_password(password, role, con, "scram-sha-256")
 
 
 @contextmanager

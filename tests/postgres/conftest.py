@@ -26,7 +26,7 @@ class Cluster:
 def postgres_cluster() -> Iterator[Cluster]:
     # Not under pytest's tmp dir: that one is private to root, and the server may run as another user.
     root = Path(tempfile.mkdtemp(prefix="aiecon-pg-"))
-    server = LocalPostgres(root / "pgdata", free_port(), secrets.token_urlsafe(16))
+    server = LocalPostgres(root / "pgdata", free_port(), secrets.token_urlsafe(16), durable=False)
     server.start()
     try:
         writer = PostgresSettings("127.0.0.1", server.port, "aiecon", "aiecon", secrets.token_urlsafe(16))
