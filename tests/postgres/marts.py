@@ -40,7 +40,15 @@ def _normalise(value: object) -> object:
 
 def _sort_key(row: tuple) -> tuple:
     # None first; floats rounded only for ordering (equality is checked with a tolerance afterwards).
-    return tuple((v is not None, f"{v:.6e}" if isinstance(v, float) else repr(v)) for v in row)
+    return tuple((v is not None, _key_text(v)) for v in row)
+
+
+def _key_text(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.6e}"
+    if isinstance(value, Decimal):
+        return repr(value.normalize())  # 1.50 and 1.5 sort alike
+    return repr(value)
 
 
 def sorted_rows(rows: list[tuple]) -> list[tuple]:
