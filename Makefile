@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: setup demo test test-fast dev docs validate lint bootstrap-uv clean
+.PHONY: setup demo test test-fast test-postgres postgres-up postgres-down dev docs validate lint bootstrap-uv clean
 
 bootstrap-uv:
 	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
@@ -27,6 +27,18 @@ test: setup
 test-fast: setup
 	$(UV) run pytest -m "not slow"
 
+# The PostgreSQL build only: DuckDB/PostgreSQL parity of every mart and the analyst role (own temp cluster).
+test-postgres: setup
+	$(UV) run pytest -m postgres
+
+# A local PostgreSQL warehouse (see README, PostgreSQL): needs AIECON_PG_PASSWORD, AIECON_PG_ADMIN_PASSWORD
+# and AIECON_PG_ANALYST_PASSWORD in the environment.
+postgres-up: setup
+	$(UV) run aiecon postgres up
+
+postgres-down:
+	$(UV) run aiecon postgres down
+
 dev: setup
 	$(UV) run aiecon dev
 
@@ -40,4 +52,4 @@ lint: setup
 	$(UV) run ruff check . && $(UV) run ruff format --check .
 
 clean:
-	rm -rf data dbt_project/target dbt_project/logs .pytest_cache
+	rm -rf data dbt_project/target dbt_project/target_postgres dbt_project/logs .pytest_cache

@@ -4,6 +4,8 @@ aiecon demo      the main job for the last 7 complete days against the simulator
 aiecon dev       the Dagster UI on 127.0.0.1:3000 against the simulator
 aiecon simulator serve the vendor simulator alone
 aiecon prepare   parse the dbt project so Dagster can load its manifest
+aiecon build     load and transform days without Dagster, on the configured destination (DuckDB or PostgreSQL)
+aiecon postgres up|down  a local PostgreSQL warehouse (pgserver wheel) with writer and analyst roles
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import date, timedelta
 
 from dagster_project.settings import REPO_ROOT, venv_executable
 
@@ -128,6 +131,38 @@ def _docs(args: argparse.Namespace) -> int:
     return code
 
 
+def _build(args: argparse.Namespace) -> int:
+    from contextlib import nullcontext
+
+    from dagster_project.destination import destination_name
+    from dagster_project.direct_build import build_days
+    from dagster_project.local_stack import ensure_data_dir, simulator
+    from dagster_project.settings import data_dir
+
+    if destination_name() == "duckdb":
+        ensure_data_dir()
+    days = [args.first + timedelta(days=i) for i in range((args.last - args.first).days + 1)]
+    if not days:
+        raise SystemExit("--last is before --first")
+    with simulator(seed=args.seed, calls_per_day=args.calls_per_day) if args.simulator else nullcontext():
+        build_days(days, data_dir() / f"dbt_{destination_name()}", per_day=not args.backfill)
+    print(f"built {days[0]} .. {days[-1]} on {destination_name()}")
+    return 0
+
+
+def _postgres(args: argparse.Namespace) -> int:
+    from dagster_project.local_postgres import local_cluster_from_env, up
+
+    if args.action == "up":
+        cluster = up()
+        print(f"PostgreSQL on 127.0.0.1:{cluster.port}, data in {cluster.pgdata}")
+    else:
+        cluster = local_cluster_from_env(need_admin=False)
+        cluster.stop()
+        print("PostgreSQL stopped")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aiecon", description="AI Economics Warehouse")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,6 +191,19 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("docs", help="build the dbt documentation site")
     p.set_defaults(fn=_docs)
+
+    p = sub.add_parser("build", help="dlt loads + dbt build for days, on AIECON_DESTINATION, without Dagster")
+    p.add_argument("--first", type=date.fromisoformat, required=True, help="first UTC day (YYYY-MM-DD)")
+    p.add_argument("--last", type=date.fromisoformat, required=True, help="last UTC day, inclusive")
+    p.add_argument("--backfill", action="store_true", help="one dbt run over all days instead of one per day")
+    p.add_argument("--simulator", action="store_true", help="against a local vendor simulator")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--calls-per-day", type=int, default=2_000)
+    p.set_defaults(fn=_build)
+
+    p = sub.add_parser("postgres", help="start (and provision) or stop the local PostgreSQL warehouse")
+    p.add_argument("action", choices=["up", "down"])
+    p.set_defaults(fn=_postgres)
 
     args = parser.parse_args(argv)
     return args.fn(args)

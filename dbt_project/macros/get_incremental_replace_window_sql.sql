@@ -13,8 +13,12 @@
 
     The partition column is 'day' unless the model sets config meta: {partition_window_column: ...}.
     dbt-core resolves incremental strategies by macro name (get_incremental_<strategy>_sql), which
-    dbt-duckdb 1.11 inherits (dbt.adapters.base.impl.get_incremental_strategy_macro): custom, non-builtin
-    strategy names are allowed.
+    dbt-duckdb 1.11 and dbt-postgres 1.11 inherit (dbt.adapters.base.impl.get_incremental_strategy_macro):
+    custom, non-builtin strategy names are allowed.
+
+    One implementation serves both adapters: a DELETE with a date predicate and an INSERT ... SELECT are the
+    same SQL on DuckDB and PostgreSQL (tests/postgres/test_parity.py builds day 2 through it on PostgreSQL).
+    An adapter that needs other SQL (e.g. a partition overwrite) adds its own <adapter>__ version here.
 -#}
 {% macro get_incremental_replace_window_sql(arg_dict) %}
     {{ return(adapter.dispatch('get_incremental_replace_window_sql', 'ai_economics')(arg_dict)) }}

@@ -1,12 +1,15 @@
-"""One dlt pipeline per vendor, all writing to the shared DuckDB warehouse."""
+"""One dlt pipeline per vendor, all writing to the shared warehouse: DuckDB, or PostgreSQL by configuration
+(``AIECON_DESTINATION``, see dagster_project/destination.py)."""
 
 from __future__ import annotations
 
 import os
 
 import dlt
+from dlt.common.destination import Destination
 from dlt.pipeline.pipeline import Pipeline
 
+from dagster_project.destination import destination_name, postgres_settings
 from dagster_project.settings import RAW_DATASETS, dlt_pipelines_dir, warehouse_path
 
 # Arrow pages skip dlt's row normaliser, which would otherwise add the load id; DESIGN §4 wants it on
@@ -20,6 +23,13 @@ def vendor_pipeline(vendor: str) -> Pipeline:
     return dlt.pipeline(
         pipeline_name=f"aiecon_{vendor}",
         pipelines_dir=str(dlt_pipelines_dir()),
-        destination=dlt.destinations.duckdb(credentials=str(warehouse_path())),
+        destination=warehouse_destination(),
         dataset_name=RAW_DATASETS[vendor],
     )
+
+
+def warehouse_destination() -> Destination:
+    """The configured warehouse; credentials come from the environment at run time, never from code."""
+    if destination_name() == "postgres":
+        return dlt.destinations.postgres(credentials=postgres_settings().dlt_credentials())
+    return dlt.destinations.duckdb(credentials=str(warehouse_path()))

@@ -1,0 +1,73 @@
+"""Which warehouse the pipelines write to, chosen by configuration only.
+
+| variable | default | meaning |
+|---|---|---|
+| AIECON_DESTINATION | duckdb | ``duckdb`` (the embedded file) or ``postgres`` |
+| AIECON_PG_HOST | 127.0.0.1 | PostgreSQL host |
+| AIECON_PG_PORT | 5433 | PostgreSQL port (5433: the project's local cluster, not a system server) |
+| AIECON_PG_DATABASE | aiecon | database holding raw_*, staging, intermediate and marts schemas |
+| AIECON_PG_USER | aiecon | the writer role dlt and dbt log in as |
+| AIECON_PG_PASSWORD | (none) | its password: from the environment or a secrets manager, never in files we commit |
+
+dbt reads the same variables (``dbt_project/profiles.yml``, target ``postgres``); the profile's target follows
+AIECON_DESTINATION, so one variable switches dlt and dbt together.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DESTINATIONS = ("duckdb", "postgres")
+
+
+def destination_name() -> str:
+    name = os.environ.get("AIECON_DESTINATION", "duckdb").strip().lower() or "duckdb"
+    if name not in DESTINATIONS:
+        raise ValueError(f"AIECON_DESTINATION={name!r}: expected one of {', '.join(DESTINATIONS)}")
+    return name
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    host: str
+    port: int
+    database: str
+    user: str
+    password: str = ""
+
+    def __repr__(self) -> str:  # never print the password (logs, tracebacks, Dagster metadata)
+        return f"PostgresSettings(host={self.host!r}, port={self.port}, database={self.database!r}, user={self.user!r})"
+
+    def dlt_credentials(self) -> dict[str, str | int]:
+        return {
+            "host": self.host,
+            "port": self.port,
+            "database": self.database,
+            "username": self.user,
+            "password": self.password,
+        }
+
+    def psycopg_kwargs(self) -> dict[str, str | int]:
+        return {
+            "host": self.host,
+            "port": self.port,
+            "dbname": self.database,
+            "user": self.user,
+            "password": self.password,
+        }
+
+
+def postgres_settings() -> PostgresSettings:
+    password = os.environ.get("AIECON_PG_PASSWORD")
+    if not password:
+        raise RuntimeError(
+            "AIECON_DESTINATION=postgres needs AIECON_PG_PASSWORD (the writer role's password) in the environment"
+        )
+    return PostgresSettings(
+        host=os.environ.get("AIECON_PG_HOST", "127.0.0.1"),
+        port=int(os.environ.get("AIECON_PG_PORT", "5433")),
+        database=os.environ.get("AIECON_PG_DATABASE", "aiecon"),
+        user=os.environ.get("AIECON_PG_USER", "aiecon"),
+        password=password,
+    )

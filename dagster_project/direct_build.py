@@ -1,0 +1,75 @@
+"""Build days of the warehouse as the Dagster assets do (dlt pipelines, then dbt), without Dagster.
+
+``aiecon build`` uses it on whatever destination the environment configures (``AIECON_DESTINATION``): the way to
+run PostgreSQL today, where the Dagster gates and the publish step still read DuckDB. The parity test runs
+this same code once per destination, so the only difference between its two builds is configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from dagster_project.defs.dlt.pipelines import vendor_pipeline
+from dagster_project.settings import DBT_PROJECT_DIR, venv_executable
+from ingestion.helicone import helicone_source
+from ingestion.orq import orq_source
+from ingestion.revenium import revenium_source
+
+SOURCES = {"revenium": revenium_source, "helicone": helicone_source, "orq": orq_source}
+
+
+def load_day(day: date) -> None:
+    """The three vendors' dlt loads of one UTC day, as the ingest assets run them."""
+    start = datetime.combine(day, time(), tzinfo=UTC)
+    for vendor, make_source in SOURCES.items():
+        vendor_pipeline(vendor).run(make_source(start, start + timedelta(days=1))).raise_on_failed_jobs()
+
+
+def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, dbt_tests: bool = True) -> None:
+    """Load the days, then ``dbt build``: one per day (each day a partition: the replace_window path) or one
+    over the whole range (a backfill). Both must give the same marts. ``dbt_tests=False`` skips the dbt tests
+    (seeds, models and snapshots are still built)."""
+    windows = (
+        [(d, d + timedelta(days=1)) for d in days]
+        if per_day
+        else [(min(days), max(days) + timedelta(days=1))]
+    )
+    for first, end in windows:
+        for offset in range((end - first).days):
+            load_day(first + timedelta(days=offset))
+        skip_tests = (
+            () if dbt_tests else ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
+        )
+        run_dbt(
+            work_dir, "build", *skip_tests, vars={"min_date": first.isoformat(), "max_date": end.isoformat()}
+        )
+
+
+def run_dbt(work_dir: Path, *args: str, vars: dict[str, str] | None = None) -> str:
+    command = [
+        venv_executable("dbt"),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+    if vars:
+        command += ["--vars", json.dumps(vars)]
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+    result = subprocess.run(
+        command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"dbt {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}"
+        )
+    return result.stdout

@@ -1,0 +1,88 @@
+"""Reading every mart of a build as comparable rows, from DuckDB or PostgreSQL.
+
+The marts are enumerated from the dbt manifest (every model under models/marts), so a mart added later is
+compared without touching the test. Values are normalised only where the two drivers differ in form, not in
+meaning: timestamps with a zone become UTC, DECIMALs stay exact ``Decimal`` (money must agree to the last
+digit), floats are compared to 1e-9 relative (an aggregate may add in a different order).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.destination import PostgresSettings
+from dagster_project.local_postgres import connect
+
+
+def mart_relations(manifest: Path) -> dict[str, tuple[str, str]]:
+    """{model name: (schema, table)} of every model under models/marts (ephemeral ones have no table)."""
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return {
+        n["name"]: (n["schema"], n.get("alias") or n["name"])
+        for n in nodes
+        if n["resource_type"] == "model"
+        and n["fqn"][1:2] == ["marts"]
+        and n["config"].get("materialized") != "ephemeral"  # no relation to read
+    }
+
+
+def _normalise(value: object) -> object:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC)
+    return value
+
+
+def _sort_key(row: tuple) -> tuple:
+    # None first; floats rounded only for ordering (equality is checked with a tolerance afterwards).
+    return tuple((v is not None, _key_text(v)) for v in row)
+
+
+def _key_text(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.6e}"
+    if isinstance(value, Decimal):
+        return repr(value.normalize())  # 1.50 and 1.5 sort alike
+    return repr(value)
+
+
+def sorted_rows(rows: list[tuple]) -> list[tuple]:
+    return sorted((tuple(_normalise(v) for v in row) for row in rows), key=_sort_key)
+
+
+def duckdb_mart(path: Path, schema: str, table: str) -> tuple[list[str], list[tuple]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        cursor = con.execute(f'select * from "{schema}"."{table}"')
+        columns = [d[0] for d in cursor.description]
+        return columns, sorted_rows(cursor.fetchall())
+
+
+def postgres_mart(settings: PostgresSettings, schema: str, table: str) -> tuple[list[str], list[tuple]]:
+    with connect(settings) as con, con.cursor() as cur:
+        cur.execute(f'select * from "{schema}"."{table}"')
+        columns = [d[0] for d in cur.description]
+        return columns, sorted_rows(cur.fetchall())
+
+
+def same_value(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return isinstance(a, Decimal) and isinstance(b, Decimal) and a == b
+    return a == b and type(a) is type(b)
+
+
+def first_difference(left: list[tuple], right: list[tuple], columns: list[str]) -> str | None:
+    """A readable description of the first row that differs, or None when the sorted rows agree."""
+    if len(left) != len(right):
+        return f"{len(left)} rows vs {len(right)} rows"
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+        for column, x, y in zip(columns, a, b, strict=True):
+            if not same_value(x, y):
+                return f"row {i}, column {column}: {x!r} vs {y!r}"
+    return None
