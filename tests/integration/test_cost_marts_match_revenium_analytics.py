@@ -59,7 +59,10 @@ def series(simulator, sim_keys, name: str, start: date, end: date, **params) -> 
     """Family A: [(bucket start, {groupName: {label: metric}})]."""
     body = analytics(simulator, sim_keys, name, start, end, **params)
     return [
-        (item["startTimestamp"], {g["groupName"]: {m["label"]: m for m in g["metrics"]} for g in item["groups"]})
+        (
+            item["startTimestamp"],
+            {g["groupName"]: {m["label"]: m for m in g["metrics"]} for g in item["groups"]},
+        )
         for item in body["_embedded"]["items"]
     ]
 
@@ -146,7 +149,9 @@ def test_cost_by_customer_is_cost_by_organization(two_days, period):
     ("dimension", "endpoint"),
     [("team", "cost-by-team"), ("trace_type", None), ("environment", None)],
 )
-def test_cost_by_team_trace_type_and_environment(two_days, simulator, sim_keys, world, dimension, endpoint, period):
+def test_cost_by_team_trace_type_and_environment(
+    two_days, simulator, sim_keys, world, dimension, endpoint, period
+):
     start, end = PERIODS[period]
     ours = dimension_cost(two_days, dimension, start, end)
     if endpoint:  # family A: buckets add up to the period
@@ -161,7 +166,11 @@ def test_cost_by_team_trace_type_and_environment(two_days, simulator, sim_keys, 
 
 def test_hourly_cost_equals_the_hourly_time_series(two_days, simulator, sim_keys):
     # a 48-hour span comes back in hourly buckets (the simulator's interval rule)
-    for dimension, endpoint in [("provider", "cost-by-provider"), ("agent", "cost-by-agent"), ("tool", "cost-by-tool")]:
+    for dimension, endpoint in [
+        ("provider", "cost-by-provider"),
+        ("agent", "cost-by-agent"),
+        ("tool", "cost-by-tool"),
+    ]:
         ours = defaultdict(dict)
         for hour, value, cost in mart(
             two_days,
@@ -174,7 +183,9 @@ def test_hourly_cost_equals_the_hourly_time_series(two_days, simulator, sim_keys
         assert len(buckets) == 48
         for hour, groups in buckets:
             theirs = values(groups, "cost")
-            assert_money(ours.get(hour, {}), lowered(theirs) if dimension in LOWER_CASE_DIMENSIONS else theirs)
+            assert_money(
+                ours.get(hour, {}), lowered(theirs) if dimension in LOWER_CASE_DIMENSIONS else theirs
+            )
 
 
 # ----------------------------------------------------------------------------- token vs tool, iceberg, agent x tool
@@ -218,9 +229,14 @@ def test_agent_cost_iceberg(two_days, simulator, sim_keys, period):
         "from marts.agent_cost_iceberg where source_system = 'revenium' and day >= ? and day < ? group by all",
         [start, end],
     )
-    assert_money({a: tok for a, tok, _, _ in rows}, values(aggregated(simulator, sim_keys, "cost-by-agent-aggregated", start, end), "cost"))
+    assert_money(
+        {a: tok for a, tok, _, _ in rows},
+        values(aggregated(simulator, sim_keys, "cost-by-agent-aggregated", start, end), "cost"),
+    )
     below = defaultdict(float)
-    for key, cost in values(aggregated(simulator, sim_keys, "agent-tool-breakdown", start, end), "cost").items():
+    for key, cost in values(
+        aggregated(simulator, sim_keys, "agent-tool-breakdown", start, end), "cost"
+    ).items():
         below[key.split("/")[0]] += cost
     assert_money({a: tool for a, _, tool, _ in rows if tool}, dict(below))
     assert all(total == tok + tool for _, tok, tool, total in rows)
@@ -230,7 +246,9 @@ def test_agent_cost_iceberg(two_days, simulator, sim_keys, period):
 @pytest.mark.parametrize("group_by", ["model", "agent"])
 def test_top_movers_of_the_second_day_against_the_first(two_days, simulator, sim_keys, group_by):
     # period = DAY_2 (1 day), previous period = DAY_1: both in the warehouse
-    theirs = analytics(simulator, sim_keys, "top-movers", DAY_2, DAY_3, groupBy=group_by)["_embedded"]["items"]
+    theirs = analytics(simulator, sim_keys, "top-movers", DAY_2, DAY_3, groupBy=group_by)["_embedded"][
+        "items"
+    ]
     rows = mart(
         two_days,
         "select dimension_value, current_cost_usd, previous_cost_usd, cost_change_usd, trend, "
@@ -310,7 +328,10 @@ def test_mean_response_time(two_days, simulator, sim_keys, model, column, endpoi
 
 
 @pytest.mark.parametrize("period", PERIODS)
-@pytest.mark.parametrize(("model", "column", "by"), [("latency_by_model", "request_model", "model"), ("latency_by_provider", "provider_name", "provider")])
+@pytest.mark.parametrize(
+    ("model", "column", "by"),
+    [("latency_by_model", "request_model", "model"), ("latency_by_provider", "provider_name", "provider")],
+)
 def test_response_time_percentiles_are_over_the_periods_calls(two_days, world, model, column, by, period):
     """p50/p95 against numpy's linear-interpolation percentile (= percentile_cont) of the world's own
     completions requested in the period: an independent computation over every call of the period."""
@@ -352,8 +373,14 @@ def test_tool_performance(two_days, simulator, sim_keys, period):
     assert {r[0]: r[1] for r in rows} == values(success, "callCount")
     assert_ratio({r[0]: r[2] for r in rows}, {k: v / 100 for k, v in values(success, "successRate").items()})
     # tool-latency answers in ms, rounded to 1e-6 ms
-    assert_ratio({r[0]: r[3] for r in rows}, values(aggregated(simulator, sim_keys, "tool-latency", start, end), "latency"))
-    assert_money({r[0]: r[4] for r in rows}, values(aggregated(simulator, sim_keys, "cost-by-tool-aggregated", start, end), "cost"))
+    assert_ratio(
+        {r[0]: r[3] for r in rows},
+        values(aggregated(simulator, sim_keys, "tool-latency", start, end), "latency"),
+    )
+    assert_money(
+        {r[0]: r[4] for r in rows},
+        values(aggregated(simulator, sim_keys, "cost-by-tool-aggregated", start, end), "cost"),
+    )
 
 
 @pytest.mark.parametrize("period", PERIODS)
@@ -393,7 +420,9 @@ def test_task_completion_and_performance(two_days, simulator, sim_keys, period):
         [period_end, period_days],
     )
     theirs = aggregated(simulator, sim_keys, "task-performance-by-agent", start, end)
-    assert {r[0]: r[1:3] for r in rows} == {k: (v["totalTasks"]["metricResult"], v["completedTasks"]["metricResult"]) for k, v in theirs.items()}
+    assert {r[0]: r[1:3] for r in rows} == {
+        k: (v["totalTasks"]["metricResult"], v["completedTasks"]["metricResult"]) for k, v in theirs.items()
+    }
     assert_ratio({r[0]: r[3] for r in rows}, {k: v / 100 for k, v in values(theirs, "successRate").items()})
     assert_ratio({r[0]: r[4] / 1000 for r in rows}, values(theirs, "avgTaskDuration"))
     # the daily table adds up to the period table
