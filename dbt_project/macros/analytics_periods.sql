@@ -1,17 +1,26 @@
 {#-
     Whole-period analytics (percentiles, top-N, period-over-period) cannot be summed from daily rows, so
     their marts hold one row per rolling period: the period_days days ending on period_end (inclusive),
-    for every period_end that is a day of the partition window and every length of var
-    analytics_period_days (default [1, 7, 30]; 1 = that single day). Such a mart is incremental on
-    period_end (config meta partition_window_column: period_end): a partition run recomputes the periods
-    ending on its days, reading the calls of the period_days - 1 days before the window too. A re-run of an
-    older day does not revisit later periods that include it; re-run those days too (a backfill does).
+    for every period_end that is a day of the partition window and every length of a var:
+    * analytics_period_days (default [1, 7]; 1 = that single day): marts computed over calls, tool calls
+      or tasks (latency_by_*, agent_performance, top_tools_by_call_count, task_performance_by_agent). A
+      partition run reads max - 1 earlier days of calls, so each length adds to every run's cost: add 30
+      for monthly percentiles when the data volume allows;
+    * top_mover_period_days (default [1, 7, 30]): cost_top_movers, computed from the small daily
+      cost_by_dimension_daily, reading 2 x max - 1 earlier days of it.
+    Such a mart is incremental on period_end (config meta partition_window_column: period_end): a partition
+    run recomputes the periods ending on its days. A re-run of an older day does not revisit later periods
+    that include it; re-run those days too (a backfill does).
 -#}
-{% macro analytics_period_days() %}
-    {%- set days = var('analytics_period_days', [1, 7, 30]) -%}
+{% macro analytics_period_days(name='analytics_period_days') %}
+    {%- set defaults = {'analytics_period_days': [1, 7], 'top_mover_period_days': [1, 7, 30]} -%}
+    {%- set days = var(name, defaults[name]) -%}
+    {%- if days is string or days is not iterable or not days -%}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ ": a non-empty list of whole numbers of days >= 1") }}
+    {%- endif -%}
     {%- for n in days -%}
         {%- if not (n is number and n == n | int and n >= 1) -%}
-            {{ exceptions.raise_compiler_error("var analytics_period_days: " ~ n ~ " is not a whole number of days >= 1") }}
+            {{ exceptions.raise_compiler_error("var " ~ name ~ ": " ~ n ~ " is not a whole number of days >= 1") }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(days | map('int') | unique | sort | list) }}
@@ -50,12 +59,13 @@
 
 
 {#-
-    Rolling periods ending on each day of period_ends (a relation or CTE with a DATE column period_end):
+    Rolling periods ending on each day of period_ends (a relation or CTE with a DATE column period_end), one
+    per length of period_days (default: analytics_period_days()):
     period_end, period_days, period_start (= period_end - period_days + 1) and, for period-over-period
     marts, the previous period of the same length: previous_start .. previous_end (= period_start - 1).
 -#}
-{% macro rolling_periods(period_ends) %}
-    {%- for n in analytics_period_days() %}
+{% macro rolling_periods(period_ends, period_days=none) %}
+    {%- for n in (period_days or analytics_period_days()) %}
     select
         period_end,
         {{ n }} as period_days,

@@ -149,9 +149,7 @@ def test_cost_by_customer_is_cost_by_organization(two_days, period):
     ("dimension", "endpoint"),
     [("team", "cost-by-team"), ("trace_type", None), ("environment", None)],
 )
-def test_cost_by_team_trace_type_and_environment(
-    two_days, simulator, sim_keys, world, dimension, endpoint, period
-):
+def test_cost_by_team_trace_type_and_environment(two_days, simulator, sim_keys, dimension, endpoint, period):
     start, end = PERIODS[period]
     ours = dimension_cost(two_days, dimension, start, end)
     if endpoint:  # family A: buckets add up to the period

@@ -2,8 +2,8 @@
 
 Every expected number is worked out by hand in the comments from the rows of ``_seed`` (Revenium
 completions and tool events over three days D1..D3; costs are binary fractions so sums are exact). The
-run uses ``analytics_period_days: [1, 2]`` and ``top_tools_limit: 2`` so the periods stay small enough to
-check by hand.
+run sets the period vars (``analytics_period_days``, ``top_mover_period_days``) to ``[1, 2]`` and
+``top_tools_limit`` to 2 so that the periods stay small enough to check by hand.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def wh(tmp_path_factory) -> Path:
         "--select",
         "+cost_top_movers +latency_by_model +top_tools_by_call_count +cost_by_model_daily +cost_by_tool_daily "
         "+fct_ai_usage_hourly",
-        vars={"analytics_period_days": [1, 2], "top_tools_limit": 2},
+        vars={"analytics_period_days": [1, 2], "top_mover_period_days": [1, 2], "top_tools_limit": 2},
     )
     return path
 

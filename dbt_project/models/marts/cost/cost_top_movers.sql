@@ -9,7 +9,7 @@
 {#-
     Largest cost changes per dimension (every dimension of cost_by_dimension_daily) against the previous
     period of equal length: for each rolling period (macros/analytics_periods.sql: the period_days days
-    ending on period_end, for each length of var analytics_period_days, default 1, 7 and 30 days) the cost
+    ending on period_end, for each length of var top_mover_period_days, default 1, 7 and 30 days) the cost
     of each dimension value in the period and in the period_days days just before it. Like Revenium's
     top-movers: change = current - previous, trend 'UP' when the cost grew or stayed, 'DOWN' when it fell,
     every value with calls in either period, ranked by the absolute change (largest first, ties by value).
@@ -18,7 +18,8 @@
 -#}
 {%- set bigint = dbt.type_bigint() -%}
 {%- set double = 'double precision' -%}
-{%- set lookback = 2 * (analytics_period_days() | max) - 1 -%}
+{%- set period_days = analytics_period_days('top_mover_period_days') -%}
+{%- set lookback = 2 * (period_days | max) - 1 -%}
 
 with
 
@@ -39,7 +40,7 @@ period_ends as (
 ),
 
 periods as (
-    {{ rolling_periods('period_ends') }}
+    {{ rolling_periods('period_ends', period_days) }}
 ),
 
 loaded_days as (
