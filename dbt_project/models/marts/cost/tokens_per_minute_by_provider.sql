@@ -26,7 +26,7 @@ calls as (
         source_system,
         {{ dimension_value_or_not_set('provider_name') }} as provider_name,
         input_tokens,
-        input_tokens - cache_read_tokens - cache_write_tokens as uncached_input_tokens,
+        input_tokens - coalesce(cache_read_tokens, 0) - coalesce(cache_write_tokens, 0) as uncached_input_tokens,
         output_tokens,
         total_tokens
     from {{ ref('fct_ai_calls') }}
