@@ -181,7 +181,9 @@ from rolled
         {{ dimension_value_or_not_set('roots.agent_name') }} as agent_name,
         spans.started_at,
         spans.ended_at,
-        {{ dbt.cast(dbt.datediff('spans.started_at', 'spans.ended_at', 'millisecond'), bigint) }} as duration_ms,
+        {#- on UTC timestamps: a difference of session-zone times would jump at a DST change #}
+        {{ dbt.cast(dbt.datediff(to_utc_timestamp('spans.started_at'), to_utc_timestamp('spans.ended_at'), 'millisecond'), bigint) }}
+            as duration_ms,
         not roots.is_error as is_completed
     from (
         select
