@@ -1,4 +1,4 @@
-"""Whole-period cost marts on hand-made rows: top movers, true percentiles, top-N tools, cost kinds, views.
+"""Whole-period cost marts on hand-made rows: top movers, true percentiles, top-N tools, tasks, cost kinds, views.
 
 Every expected number is worked out by hand in the comments from the rows of ``_seed`` (Revenium
 completions and tool events over three days D1..D3; costs are binary fractions so sums are exact). The
@@ -30,9 +30,26 @@ CALLS = [
     ("r4", D2, "03:00", "m-b", 2.0, 50),
     ("r5", D2, "04:00", "m-c", 0.125, 50),
     ("r6", D3, "01:00", "m-a", 1.5, 300),
+    ("r10", D2, "23:59", "m-b", 0.0, 120_000),
+    ("r11", D3, "00:00", "m-b", 0.0, 90_000),
 ]
+# tasks (traces): call id -> (trace, parent call, agent, failed); calls not listed belong to no trace
+TASK_CALLS = {
+    "r1": ("T1", None, "planner", False),  # T1: 01:00 .. r7's end 02:00:00.200 on D1, completed
+    "r7": ("T1", "r1", "planner", False),
+    "r9": ("T2", None, "planner", True),  # T2: one failed root call of 600 ms on D1
+    "r10": ("T4", None, "writer", False),  # T4: D2 23:59 .. r11's end D3 00:01:30, dated D2
+    "r11": ("T4", "r10", "planner", False),  # a child's agent does not own the task
+    "r6": ("T3", None, "planner", False),  # T3: 300 ms on D3
+}
 # (day, tool id, calls); every tool call costs 0.0625 and succeeds, agent 'planner'
 TOOL_CALLS = [(D1, "t-x", 3), (D1, "t-y", 2), (D1, "t-z", 1), (D2, "t-z", 4), (D2, "t-y", 1)]
+
+
+def _trace_fields(call_id: str) -> dict:
+    trace_id, parent, agent, failed = TASK_CALLS.get(call_id, (None, None, "planner", False))
+    fields = {"trace_id": trace_id, "parent_transaction_id": parent, "agent": agent}
+    return {**fields, "stop_reason": "ERROR", "error_reason": "timeout"} if failed else fields
 
 
 def _seed(wh: Path) -> None:
@@ -44,15 +61,17 @@ def _seed(wh: Path) -> None:
             {
                 "team_id": "team-1",
                 "id": call_id,
+                "transaction_id": call_id,
                 "metric_type": "COMPLETION",
                 "request_time": utc(day, time),
+                "response_time": utc(day, time) + dt.timedelta(milliseconds=duration),
                 "provider": "OPENAI",
                 "model": model,
-                "agent": "planner",
                 "input_token_count": 10,
                 "output_token_count": 5,
                 "total_cost": cost,
                 "request_duration": duration,
+                **_trace_fields(call_id),
             }
             for call_id, day, time, model, cost, duration in CALLS
         ],
@@ -90,7 +109,8 @@ def wh(tmp_path_factory) -> Path:
         work,
         "run",  # the marts only: their dbt tests run in test_cost_marts.py's builds
         "--select",
-        "+cost_top_movers +latency_by_model +top_tools_by_call_count +cost_by_model_daily +cost_by_tool_daily",
+        "+cost_top_movers +latency_by_model +top_tools_by_call_count +cost_by_model_daily +cost_by_tool_daily "
+        "+task_completion_daily +task_performance_by_agent",
         vars={"analytics_period_days": [1, 2], "top_mover_period_days": [1, 2], "top_tools_limit": 2},
     )
     return path
@@ -207,3 +227,32 @@ def test_tool_cost_is_its_own_kind_in_the_long_table(wh):
         "order by request_model",
         [D1],
     ) == [("m-a", 1.0), ("m-b", 0.5)]
+
+
+def test_tasks_are_traces_owned_by_their_root_calls_agent(wh):
+    rows = query(
+        wh,
+        "select cast(day as varchar), agent_name, total_tasks, completed_tasks, failed_tasks, task_duration_ms_sum, "
+        "success_rate from marts.task_completion_daily order by day, agent_name",
+    )
+    assert rows == [
+        # T1 (01:00:00 .. 02:00:00.200 = 3,600,200 ms, completed) + T2 (600 ms, root failed)
+        (D1, "planner", 2, 1, 1, 3_600_200 + 600, 0.5),
+        # T4 runs past midnight: dated by its start, lasting to its last response (D3 00:01:30) = 150,000 ms;
+        # owned by its root call's agent (writer), not by its child's
+        (D2, "writer", 1, 1, 0, 150_000, 1.0),
+        (D3, "planner", 1, 1, 0, 300, 1.0),
+    ]
+
+
+def test_task_duration_percentiles_are_over_the_periods_tasks(wh):
+    (row,) = query(
+        wh,
+        "select total_tasks, completed_tasks, success_rate, avg_task_duration_ms, p50_task_duration_ms, "
+        "p95_task_duration_ms from marts.task_performance_by_agent "
+        "where agent_name = 'planner' and period_end = cast(? as date) and period_days = 2",
+        [D2],
+    )
+    # [D1, D2], planner: T1 3,600,200 and T2 600 ms -> median (600 + 3,600,200) / 2 = 1,800,400;
+    # p95 at rank 0.95: 600 + 0.95 * 3,599,600 = 3,420,220
+    assert row == (2, 1, 0.5, 1_800_400.0, 1_800_400.0, pytest.approx(3_420_220.0))
