@@ -35,13 +35,15 @@ def run_partition(day, expect_success: bool = True) -> dg.ExecuteInProcessResult
     return result
 
 
-def table_fingerprints(path) -> dict[str, tuple[int, str]]:
-    """Row count and a hash of the sorted rows of every table, without dlt's bookkeeping tables."""
+def table_fingerprints(path, include_views: bool = False) -> dict[str, tuple[int, str]]:
+    """Row count and a hash of the sorted rows of every table (and view, if asked: the serving copy
+    publishes the marts' views as tables), without dlt's bookkeeping tables."""
     fingerprints = {}
+    types = "('BASE TABLE', 'VIEW')" if include_views else "('BASE TABLE')"
     with duckdb.connect(str(path), read_only=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_type = 'BASE TABLE' and table_name not like '_dlt_%' and table_schema not like '%_staging'"
+            f"where table_type in {types} and table_name not like '_dlt_%' and table_schema not like '%_staging'"
         ).fetchall()
         for schema, table in tables:
             columns = [

@@ -1,14 +1,17 @@
 {#-
-    For every (day, source_system) of fct_ai_usage_hourly's call roll-ups (aggregated_from = 'fct_ai_calls') and every dimension of cost_dimensions(),
-    the dimension values of cost_by_dimension_daily add up to that source's daily total: call_count,
-    error_count, total_tokens exactly, cost_usd within a float tolerance. A missing or extra
-    (day, source_system, dimension_name) fails too. Returns the offending rows.
+    For every (day, source_system) and every dimension, the dimension values of cost_by_dimension_daily add
+    up to that source's daily total of the dimension's cost kind, computed another way: token dimensions
+    (cost_dimensions()) against fct_ai_usage_hourly's call roll-ups (aggregated_from = 'fct_ai_calls'), tool
+    dimensions (tool_cost_dimensions()) against fct_tool_calls. call_count, error_count, total_tokens
+    exactly, cost_usd within a tolerance. A missing or extra (day, source_system, dimension_name) fails
+    too, as does a row whose cost_kind is not its dimension's. Returns the offending rows.
 -#}
 with
 
 usage_totals as (
 
     select
+        'token' as cost_kind,
         day,
         source_system,
         coalesce(sum(call_count), 0) as call_count,
@@ -19,12 +22,25 @@ usage_totals as (
     where aggregated_from = 'fct_ai_calls'
     group by day, source_system
 
+    union all
+
+    select
+        'tool' as cost_kind,
+        day,
+        source_system,
+        count(*) as call_count,
+        coalesce(sum(case when is_error then 1 else 0 end), 0) as error_count,
+        0 as total_tokens,
+        coalesce(sum(cost_usd), 0) as cost_usd
+    from {{ ref('fct_tool_calls') }}
+    group by day, source_system
+
 ),
 
 dimension_names as (
 
-    {% for dimension_name in cost_dimensions() -%}
-    select '{{ dimension_name }}' as dimension_name
+    {% for dimension_name, spec in all_cost_dimensions().items() -%}
+    select '{{ dimension_name }}' as dimension_name, '{{ spec[0] }}' as cost_kind
     {{ 'union all' if not loop.last }}
     {% endfor %}
 
@@ -34,13 +50,15 @@ expected as (
 
     select usage_totals.*, dimension_names.dimension_name
     from usage_totals
-    cross join dimension_names
+    inner join dimension_names
+        on dimension_names.cost_kind = usage_totals.cost_kind
 
 ),
 
 actual as (
 
     select
+        cost_kind,
         day,
         source_system,
         dimension_name,
@@ -49,7 +67,7 @@ actual as (
         coalesce(sum(total_tokens), 0) as total_tokens,
         coalesce(sum(cost_usd), 0) as cost_usd
     from {{ ref('cost_by_dimension_daily') }}
-    group by day, source_system, dimension_name
+    group by cost_kind, day, source_system, dimension_name
 
 ),
 
@@ -72,6 +90,7 @@ compared as (
         on actual.day = expected.day
         and actual.source_system = expected.source_system
         and actual.dimension_name = expected.dimension_name
+        and actual.cost_kind = expected.cost_kind
 
 )
 

@@ -644,18 +644,22 @@ def test_not_set_values_keep_the_daily_total(stages):
     }
     assert _dimension(wh, "agent", D2)[(D2, "helicone", "(not set)")] == (2, 0, 90, 0.5625)
     assert _dimension(wh, "agent", D2)[(D2, "orq", "(not set)")] == (2, 0, 100, 0.25)
-    # every dimension of a (day, source) adds up to the same total
+    # every dimension of a (day, source, cost kind) adds up to the same total
     totals = query(
         wh,
         """
-        select day, source_system, count(distinct (call_count_sum, cost_sum)) from (
-            select day, source_system, dimension_name, sum(call_count) as call_count_sum, sum(cost_usd) as cost_sum
+        select day, source_system, cost_kind, count(distinct (call_count_sum, cost_sum)) from (
+            select day, source_system, cost_kind, dimension_name, sum(call_count) as call_count_sum,
+                   sum(cost_usd) as cost_sum
             from marts.cost_by_dimension_daily group by all)
         group by all having count(distinct (call_count_sum, cost_sum)) <> 1""",
     )
     assert totals == []
-    names = {r[0] for r in query(wh, "select distinct dimension_name from marts.cost_by_dimension_daily")}
-    assert names == {"provider", "model", "agent", "organization"}
+    names = dict(query(wh, "select distinct dimension_name, cost_kind from marts.cost_by_dimension_daily"))
+    token = ["agent", "api_key", "model", "organization", "product", "provider", "team", "user", "vendor"]
+    token += ["customer", "task_type", "trace_type", "environment"]
+    # no tool events in these rows: the tool dimensions (cost kind 'tool') have no rows
+    assert names == dict.fromkeys(token, "token")
 
 
 # ---------------------------------------------------------------- partition replacement

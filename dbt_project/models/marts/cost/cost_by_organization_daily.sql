@@ -1,0 +1,2 @@
+{{ config(materialized='view') }}
+{{ cost_by_dimension_view('organization') }}
