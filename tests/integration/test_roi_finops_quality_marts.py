@@ -43,7 +43,9 @@ def rows(path, sql: str, params: list | None = None) -> list[tuple]:
         ("revenue_margin_by_product_daily", "product_name", "product"),
     ],
 )
-def test_revenue_margin_for_the_period_equals_the_vendors_revenue_and_margin(two_days, world, mart, column, by):
+def test_revenue_margin_for_the_period_equals_the_vendors_revenue_and_margin(
+    two_days, world, mart, column, by
+):
     path, _ = two_days
     ours = {
         group: (float(revenue), float(cost), float(profit))
@@ -61,7 +63,9 @@ def test_revenue_margin_for_the_period_equals_the_vendors_revenue_and_margin(two
         assert revenue == pytest.approx(revenue_nanos / 1e9, abs=CENT), group
         assert cost == pytest.approx(cost_nanos / 1e9, abs=CENT), group
         # the period's margin: summed profit over summed revenue, as a ratio
-        assert profit / revenue == pytest.approx((revenue_nanos - cost_nanos) / revenue_nanos, abs=RATIO), group
+        assert profit / revenue == pytest.approx((revenue_nanos - cost_nanos) / revenue_nanos, abs=RATIO), (
+            group
+        )
 
 
 # ------------------------------------------------------------------------------ jobs
@@ -84,7 +88,8 @@ def test_job_roi_equals_the_vendors_per_job_roi(two_days, world):
     ours = {
         job_id: (float(cost), None if value is None else float(value), roi, roi_pct, calls)
         for job_id, cost, value, roi, roi_pct, calls in rows(
-            path, "select job_id, total_cost_usd, outcome_value_usd, roi, roi_pct, call_count from marts.job_roi"
+            path,
+            "select job_id, total_cost_usd, outcome_value_usd, roi, roi_pct, call_count from marts.job_roi",
         )
     }
     vendor = _vendor_jobs(world)
@@ -135,7 +140,9 @@ def test_job_type_roi_for_the_period_equals_the_vendors_roi_summary(two_days, wo
             assert ours_usd == pytest.approx(s[key], abs=CENT), (s["jobType"], key)
         assert token + modality + tool == pytest.approx(cost, abs=1e-9)
         # ROI as a ratio, from the period's sums (not an average of daily ROIs)
-        assert (value - cost) / cost == pytest.approx((s["totalValue"] - s["totalCost"]) / s["totalCost"], abs=RATIO)
+        assert (value - cost) / cost == pytest.approx(
+            (s["totalValue"] - s["totalCost"]) / s["totalCost"], abs=RATIO
+        )
         assert ok / jobs == pytest.approx(s["successRate"], abs=5e-5 + 1e-12)  # vendor rounds to 4 decimals
         if s["conversions"]:
             assert cost / conv == pytest.approx(s["costPerConversion"], abs=CENT)
@@ -160,7 +167,9 @@ def test_conversion_funnel_for_the_period_equals_the_vendors_funnel(two_days, wo
             headers={"x-api-key": sim_keys.revenium},
             timeout=30,
         ).json()
-        vendor = [a + body[k] for a, k in zip(vendor, ("totalJobs", "successfulJobs", "convertedJobs"), strict=True)]
+        vendor = [
+            a + body[k] for a, k in zip(vendor, ("totalJobs", "successfulJobs", "convertedJobs"), strict=True)
+        ]
     assert [total, successful, converted] == vendor
     assert total > successful > converted > 0
 
@@ -194,10 +203,25 @@ FOCUS_1_2 = {
         "String",
         False,
         {
-            "AI and Machine Learning", "Analytics", "Business Applications", "Compute", "Databases",
-            "Developer Tools", "Multicloud", "Identity", "Integration", "Internet of Things",
-            "Management and Governance", "Media", "Migration", "Mobile", "Networking", "Security", "Storage",
-            "Web", "Other",
+            "AI and Machine Learning",
+            "Analytics",
+            "Business Applications",
+            "Compute",
+            "Databases",
+            "Developer Tools",
+            "Multicloud",
+            "Identity",
+            "Integration",
+            "Internet of Things",
+            "Management and Governance",
+            "Media",
+            "Migration",
+            "Mobile",
+            "Networking",
+            "Security",
+            "Storage",
+            "Web",
+            "Other",
         },
     ),  # fmt: skip
     "ServiceName": ("Mandatory", "String", False, None),
@@ -207,8 +231,14 @@ FOCUS_1_2 = {
         "Recommended",
         "String",
         False,
-        {"AI Platforms", "Bots", "Generative AI", "Machine Learning", "Natural Language Processing",
-         "Other (AI and Machine Learning)"},
+        {
+            "AI Platforms",
+            "Bots",
+            "Generative AI",
+            "Machine Learning",
+            "Natural Language Processing",
+            "Other (AI and Machine Learning)",
+        },
     ),  # fmt: skip
     "PricingCategory": ("Conditional", "String", True, {"Standard", "Dynamic", "Committed", "Other"}),
     "ConsumedQuantity": ("Conditional", "Decimal", True, None),
@@ -269,7 +299,8 @@ def test_focus_ai_costs_total_equals_fct_ai_calls_and_the_vendors_cost(two_days,
     focus = dict(
         ((day, source), cost)
         for day, source, cost in rows(
-            path, 'select "x_ChargeDay", "x_SourceSystem", sum("BilledCost") from marts.focus_ai_costs group by 1, 2'
+            path,
+            'select "x_ChargeDay", "x_SourceSystem", sum("BilledCost") from marts.focus_ai_costs group by 1, 2',
         )
     )
     calls = dict(
@@ -280,7 +311,9 @@ def test_focus_ai_costs_total_equals_fct_ai_calls_and_the_vendors_cost(two_days,
     )
     assert focus == calls and len(focus) == 6  # exact, DECIMAL(18,9)
     for day in (DAY_1, DAY_2):
-        assert float(focus[(day, "revenium")]) == pytest.approx(revenium_cost(simulator, sim_keys, day), abs=CENT)
+        assert float(focus[(day, "revenium")]) == pytest.approx(
+            revenium_cost(simulator, sim_keys, day), abs=CENT
+        )
 
 
 # ------------------------------------------------------------------------------ reconciliation

@@ -140,7 +140,10 @@ def wh(tmp_path_factory):
 
 
 def _by_key(wh, sql):
-    return {r[0]: tuple(float(x) if x is not None and not isinstance(x, str) else x for x in r[1:]) for r in query(wh, sql)}
+    return {
+        r[0]: tuple(float(x) if x is not None and not isinstance(x, str) else x for x in r[1:])
+        for r in query(wh, sql)
+    }
 
 
 def test_margin_per_customer_is_profit_over_revenue(wh):
@@ -157,7 +160,8 @@ def test_margin_per_customer_is_profit_over_revenue(wh):
 
 def test_margin_per_product_is_profit_over_revenue(wh):
     got = _by_key(
-        wh, "select product_name, revenue_usd, cost_usd, profit_usd, margin from marts.revenue_margin_by_product_daily"
+        wh,
+        "select product_name, revenue_usd, cost_usd, profit_usd, margin from marts.revenue_margin_by_product_daily",
     )
     # Copilot: cost 1 + 0.5 + 0.25 = 1.75, profit 3.25, margin 0.65; Search: cost 3, profit 5, margin 0.625
     assert got == {
