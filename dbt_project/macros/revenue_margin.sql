@@ -23,7 +23,7 @@ revenue as (
     select
         day,
         {{ dimension_value_or_not_set('group_name') }} as group_value,
-        {{ dbt.cast('sum(metric_result)', type_usd()) }} as revenue_usd
+        {{ dbt.cast('sum(' ~ dbt.cast('metric_result', type_usd()) ~ ')', type_usd()) }} as revenue_usd
     from {{ ref('stg_revenium__analytics_aggregated') }}
     where {{ in_partition_window('day') }}
         and endpoint = '{{ revenue_endpoint }}'

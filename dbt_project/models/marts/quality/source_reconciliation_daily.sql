@@ -14,6 +14,9 @@
 -#}
 {%- set tolerance = var('reconciliation_tolerance') -%}
 {%- set double = 'double precision' -%}
+{#- Figures are summed as exact decimals, then made DOUBLE: a sum of doubles depends on the order a parallel
+    engine adds them, and a re-run must reproduce the table byte for byte. -#}
+{%- set exact = 'numeric(38, 9)' -%}
 {%- set lines = reconciliation_analytics() -%}
 
 with
@@ -27,7 +30,7 @@ with
     select
         day,
         lower({{ dimension_value_or_not_set(v['group']) }}) as group_name,
-        sum({{ dbt.cast(v['value'], double) }}) as figure
+        {{ dbt.cast('sum(' ~ dbt.cast(v['value'], exact) ~ ')', double) }} as figure
     from {{ ref(v['relation']) }}
     where {{ in_partition_window('day') }}
         and {{ v['filter'] }}
@@ -40,7 +43,7 @@ with
     select
         day,
         lower({{ dimension_value_or_not_set(o['group']) }}) as group_name,
-        sum({{ dbt.cast(o['value'], double) }}) as figure
+        {{ dbt.cast('sum(' ~ dbt.cast(o['value'], exact) ~ ')', double) }} as figure
     from {{ ref(o['relation']) }}
     where {{ in_partition_window('day') }}
         and {{ o['filter'] }}
