@@ -243,6 +243,9 @@ FOCUS_1_2 = {
     "PricingCategory": ("Conditional", "String", True, {"Standard", "Dynamic", "Committed", "Other"}),
     "ConsumedQuantity": ("Conditional", "Decimal", True, None),
     "ConsumedUnit": ("Conditional", "String", True, None),
+    "SkuId": ("Conditional", "String", True, None),
+    "SkuMeter": ("Conditional", "String", True, None),
+    "SkuPriceId": ("Conditional", "String", True, None),
 }
 DUCKDB_TYPES = {
     "Decimal": ("DECIMAL", "DOUBLE", "BIGINT", "HUGEINT", "INTEGER"),
