@@ -212,3 +212,25 @@ def test_conversion_funnel_counts_total_successful_converted(wh):
     )
     assert got["lead"] == pytest.approx((3, 2, 1, 2 / 3, 1 / 3, 0.5), abs=1e-9)
     assert got["ticket"] == pytest.approx((1, 1, 0, 1.0, 0.0, 0.0), abs=1e-9)
+
+
+def test_reconciliation_takes_a_new_cost_dimension_by_its_mapping_line(wh, tmp_path):
+    """A dimension added to cost_dimensions brings its vendor analytics into source_reconciliation_daily."""
+
+    def compiled(dimensions: dict[str, str]) -> str:
+        run_dbt(
+            wh,
+            tmp_path,
+            "compile",
+            "--select",
+            "source_reconciliation_daily",
+            vars={"cost_dimensions": dimensions},
+        )
+        return next((tmp_path / "target" / "compiled").rglob("source_reconciliation_daily.sql")).read_text()
+
+    only_provider = compiled({"provider": "provider_name"})
+    assert "'cost-by-vendor'" in only_provider and "'metrics/totalCost'" in only_provider
+    assert "'cost-by-model-aggregated'" not in only_provider and "'cost-by-product'" not in only_provider
+    with_product = compiled({"provider": "provider_name", "product": "product_name"})
+    assert "'cost-by-product-aggregated'" in with_product and "'cost-by-product'" in with_product
+    assert "dimension_name = 'product' and source_system = 'revenium'" in with_product
