@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='replace_window',
         on_schema_change='fail',
-        meta={'partition_window_column': 'x_ChargeDay'},
+        meta={'partition_window_column': '"x_ChargeDay"'},
     )
 }}
 {#-
@@ -20,7 +20,8 @@
 
     So the dataset's BilledCost adds up to fct_ai_calls.cost_usd exactly, per day and source (a singular test
     checks it). FOCUS column names are quoted PascalCase as the spec writes them; custom columns are x_-prefixed.
-    Incremental by partition window on x_ChargeDay (the UTC day of the charge period).
+    Incremental by partition window on x_ChargeDay (the UTC day of the charge period; quoted in the config, as
+    the column name is case-sensitive on Postgres).
 -#}
 {%- set bigint = dbt.type_bigint() -%}
 {%- set ts = api.Column.translate_type('timestamp') -%}
