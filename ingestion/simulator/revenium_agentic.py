@@ -27,7 +27,7 @@ Surfaces and the choices where the vendor docs are silent ([I] = inferred, see v
   start, the list filters ``startDate``/``endDate`` on ``created`` [I]. Outcomes: 85% reported, some
   hours after the job; 6% of reported outcomes amended once (history of two entries) [I]. ROI per job:
   ``roi`` as a percentage, ``(value - cost) / cost x 100`` [I, CLI: "19900 means 19,900%"]; ``totalCost``
-  = the job's call cost + its tool cost. ``/jobs/{id}/transactions`` is ``{transactions, totalCount}``
+  = the job's call cost (completions and their media calls) + its tool cost. ``/jobs/{id}/transactions`` is ``{transactions, totalCount}``
   (not HAL), ``/jobs/types`` and ``/outcome/history`` bare arrays, ``/jobs/conversion-funnel`` one object.
 """
 
@@ -43,6 +43,7 @@ import numpy as np
 
 from ingestion.simulator import catalogue as cat
 from ingestion.simulator import ids
+from ingestion.simulator import revenium_media as media
 from ingestion.simulator.prices import MODELS, PROVIDERS
 from ingestion.simulator.timefmt import DAY_MS, day_of_ms, day_start_ms, iso_ms
 from ingestion.simulator.world import DayCalls, World
@@ -328,6 +329,19 @@ def tool_cost_by_trace(c: DayCalls) -> np.ndarray:
     return c.view("revenium:tool_cost_by_trace", build)
 
 
+def media_cost_by_trace(c: DayCalls) -> np.ndarray:
+    """Nano-USD of the media (audio, image, video) calls per trace of the day: each hangs off a completion of
+    the trace, so it belongs to the trace's job (its ``modalityCost``)."""
+    m = media.media_of(c)
+
+    def build(c: DayCalls) -> np.ndarray:
+        cost = np.zeros(len(c.trace_id_hi), dtype=np.int64)
+        np.add.at(cost, c.trace[m.parent], m.cost)
+        return cost
+
+    return c.view("revenium:media_cost_by_trace", build)
+
+
 # -- squads ---------------------------------------------------------------------------------------------
 @dataclass
 class SquadRun:
@@ -607,7 +621,7 @@ def job_roi(c: DayCalls, jobs: Jobs, j: int) -> dict[str, Any]:
     t = traces_of(c)
     k = int(jobs.trace[j])
     r = int(t.root_row[k])
-    cost_nanos = int(t.cost[k]) + int(tool_cost_by_trace(c)[k])
+    cost_nanos = int(t.cost[k]) + int(media_cost_by_trace(c)[k]) + int(tool_cost_by_trace(c)[k])
     cost = cost_nanos / 1e9
     has = jobs.outcome[j] is not None
     value = float(jobs.value[j]) if has else None

@@ -46,7 +46,8 @@ ROI summary of §4.3. Choices the docs leave open [I]:
   the AI provider, so it equals ``cost-by-provider-aggregated``; family A ``cost-by-team``: the calls' cost
   per team id;
 * ``jobs/roi-summary``: per job type; ``roi`` = (value - cost) / cost (a ratio, as the vendor fixture fits);
-  ``tokenCost`` = the jobs' call cost, ``externalToolCost`` = their tool cost, ``humanCost`` 0.
+  ``tokenCost`` = the jobs' completions' cost, ``modalityCost`` = their media (audio, image, video) calls'
+  cost, ``externalToolCost`` = their tool cost, ``humanCost`` 0; ``totalCost`` = the sum.
 """
 
 from __future__ import annotations
@@ -213,6 +214,7 @@ def roi_summary(world: World, start: int, end: int, job_type: str | None) -> dic
         jobs = ag.jobs_of(c)
         t = ag.traces_of(c)
         tool_cost = ag.tool_cost_by_trace(c)
+        media_cost = ag.media_cost_by_trace(c)
         for j in np.flatnonzero((jobs.created >= start) & (jobs.created < end)).tolist():
             k = int(jobs.trace[j])
             jt = cat.JOB_TYPES[c.trace_job_type[k]]
@@ -223,6 +225,7 @@ def roi_summary(world: World, start: int, end: int, job_type: str | None) -> dic
                 {
                     "jobs": 0,
                     "token": 0,
+                    "media": 0,
                     "tool": 0,
                     "value": 0.0,
                     "conv": 0,
@@ -233,6 +236,7 @@ def roi_summary(world: World, start: int, end: int, job_type: str | None) -> dic
             )
             row["jobs"] += 1
             row["token"] += int(t.cost[k])
+            row["media"] += int(media_cost[k])
             row["tool"] += int(tool_cost[k])
             row["ok"] += jobs.status[j] == "SUCCESS"
             if jobs.outcome[j] is not None:
@@ -243,14 +247,14 @@ def roi_summary(world: World, start: int, end: int, job_type: str | None) -> dic
     by_type = []
     for jt in sorted(per):
         r = per[jt]
-        cost = (r["token"] + r["tool"]) / 1e9
+        cost = (r["token"] + r["media"] + r["tool"]) / 1e9
         by_type.append(
             {
                 "jobType": jt,
                 "totalJobs": r["jobs"],
                 "totalCost": cost,
                 "tokenCost": r["token"] / 1e9,
-                "modalityCost": 0.0,
+                "modalityCost": r["media"] / 1e9,
                 "externalToolCost": r["tool"] / 1e9,
                 "humanCost": 0.0,
                 "conversions": r["conv"],

@@ -157,12 +157,17 @@ def test_jobs_are_the_worlds_jobs_and_the_funnel_agrees_with_the_list(raw, world
 def test_job_details_agree_with_completions_and_tool_events(raw):
     detailed = scalar(raw, "select count(*) from raw_revenium.job_roi")
     assert detailed == min(20, scalar(raw, "select count(*) from raw_revenium.jobs"))
-    # Per job: the vendor's ROI cost = its calls' cost + its tool calls' cost; its transactions = its calls.
+    # Per job: the vendor's ROI cost = its calls' cost (completions and their media calls) + its tool calls'
+    # cost; its transactions = its completions.
     mismatches = raw.execute(
         """
         with calls as (
             select agentic_job_id, count(*) as n, sum(total_cost) as cost, any_value(trace_id) as trace_id
             from raw_revenium.completions where agentic_job_id is not null group by 1
+        ),
+        media as (
+            select agentic_job_id, sum(total_cost) as cost from raw_revenium.ai_metrics
+            where metric_type <> 'COMPLETION' and agentic_job_id is not null group by 1
         ),
         tools as (select trace_id, sum(cost_usd) as cost from raw_revenium.tool_events group by 1),
         txns as (select agentic_job_id, count(*) as n from raw_revenium.job_transactions group by 1)
@@ -170,9 +175,10 @@ def test_job_details_agree_with_completions_and_tool_events(raw):
         from raw_revenium.job_roi r
         join calls c using (agentic_job_id)
         left join tools t on t.trace_id = c.trace_id
+        left join media m using (agentic_job_id)
         join txns x using (agentic_job_id)
         where r.transaction_count <> c.n or x.n <> c.n
-           or abs(r.total_cost - c.cost - coalesce(t.cost, 0)) > 1e-9
+           or abs(r.total_cost - c.cost - coalesce(m.cost, 0) - coalesce(t.cost, 0)) > 1e-9
         """
     ).fetchall()
     assert mismatches == []
