@@ -1,0 +1,90 @@
+{#-
+    Every AI call that belongs to a trace (fct_ai_calls with a trace_id), keyed by its trace across source
+    systems (trace_key = source_system:trace_id), with its parent linked inside the trace: linked_parent_call_id
+    is parent_call_id when that parent is a call of the same trace in the warehouse, else null.
+    A call without a linked parent heads a branch. A trace has one root: its earliest head without a vendor
+    parent (else its earliest head; ties by call_id), is_root. Every other head has_missing_parent: its
+    vendor named a parent the warehouse does not hold (not loaded, deleted, another trace, or a span that
+    is not a call) or, where the staging model could not resolve it, named none although the trace has a root.
+    Reads the whole history (a view): a parent on an earlier day is still found.
+-#}
+with
+
+calls as (
+
+    select * from {{ ref('fct_ai_calls') }}
+    where trace_id is not null
+
+),
+
+keyed as (
+
+    select
+        {{ dbt.concat(['source_system', "':'", 'trace_id']) }} as trace_key,
+        calls.*
+    from calls
+
+),
+
+linked as (
+
+    select
+        child.trace_key,
+        child.call_id,
+        child.source_system,
+        child.trace_id,
+        child.team_id,
+        child.modality,
+        case when child.modality in ('audio', 'image', 'video') then 1 else 0 end as is_media,
+        child.started_at,
+        child.ended_at,
+        child.day,
+        child.provider_name,
+        child.request_model,
+        child.agent_name,
+        child.trace_type,
+        child.trace_name,
+        child.squad_id,
+        child.job_id,
+        child.organization_name,
+        child.product_name,
+        child.subscriber_email,
+        child.environment,
+        child.input_tokens,
+        child.output_tokens,
+        child.cache_read_tokens,
+        child.cache_write_tokens,
+        child.reasoning_tokens,
+        child.total_tokens,
+        child.cost_usd,
+        child.duration_ms,
+        child.is_error,
+        child.parent_call_id,
+        parent.call_id as linked_parent_call_id
+    from keyed as child
+    left join keyed as parent
+        on parent.call_id = child.parent_call_id
+        and parent.trace_key = child.trace_key
+
+),
+
+heads as (
+
+    select
+        call_id,
+        row_number() over (
+            partition by trace_key
+            order by case when parent_call_id is null then 0 else 1 end, started_at, call_id
+        ) as head_rank
+    from linked
+    where linked_parent_call_id is null
+
+)
+
+select
+    linked.*,
+    case when heads.head_rank = 1 then true else false end as is_root,
+    case when heads.head_rank > 1 then true else false end as has_missing_parent
+from linked
+left join heads
+    on heads.call_id = linked.call_id

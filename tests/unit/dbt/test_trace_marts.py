@@ -1,0 +1,207 @@
+"""Trace marts on hand-built traces: critical path, bottleneck, circular patterns and interactions, by hand.
+
+Six Revenium traces on one day, every call given as (name, agent, parent, start ms, duration ms) from the
+trace's start; every call costs $0.25 (a binary fraction, so sums are exact). Worked answers:
+
+* ``chain``   a(0-100) > b(150-450) > c(500-700). Critical path a>b>c = 100+300+200 = 600 ms; bottleneck b (300);
+  trace 0-700 = 700 ms, so 100 ms of optimisation potential. No cycle.
+* ``fanout``  root a(0-200) with children b(300-800), c(300-1100), d(300-600). Paths: a>b 700, a>c 1000,
+  a>d 500 -> critical a>c 1000 ms, bottleneck c (800); trace 1100 ms, potential 100. No cycle.
+* ``diamond`` a(0-100) calls b(150-350) and c(150-550); b calls d(400-700), c calls d(600-650). Paths:
+  a>b>d = 100+200+300 = 600, a>c>d = 100+400+50 = 550 -> critical a>b>d 600 ms, bottleneck the d under b
+  (300): the longest call of the trace (c, 400) is NOT on the critical path. Trace 700, potential 100.
+  d appears on two branches, never twice on one path: no cycle.
+* ``cycle3``  a > b > c > a > b, each 100 ms, 50 ms apart (0-100, 150-250, 300-400, 450-550, 600-700).
+  Critical path = all five, 500 ms; every call ties at 100, so the bottleneck is the first (the root);
+  trace 700, potential 200. Cycles: the 4th call (a) closes a>b>c>a, the 5th (b) closes b>c>a>b, the
+  same cycle rotated: pattern 'agent-a > agent-b > agent-c > agent-a' twice, length 3, repeated cost
+  $0.50 of the trace's $1.25 (share 0.4) -> severity 'medium' (2 occurrences; share >= 0.25).
+* ``pingpong`` b > a > b > a > a > b (0-100, 150-250, 300-400, 450-550, 600-700, 750-850). The 3rd call
+  closes b>a>b, the 4th a>b>a, the 5th (a after a) is a continuation, the 6th (b) closes b>a>a>b =
+  b>a>b: pattern 'agent-a > agent-b > agent-a' three times, length 2 -> severity 'high'.
+  Critical path = all six, 600 ms, bottleneck the root; trace 850 ms, potential 250.
+* ``orphan``  root a(0-100) > b(150-350); c(200-700) names a parent that was never metered, and calls
+  d(750-850). Paths: a>b 300, c>d 600 -> critical c>d (head c, a call with a missing parent) 600 ms,
+  bottleneck c (500); one missing parent; trace 850 ms, potential 250.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from .dbt_harness import create_raw_tables, insert_rows, query, run_dbt
+
+pytestmark = pytest.mark.slow
+
+DAY = "2024-01-01"
+T0 = dt.datetime(2024, 1, 1, 9, 0, tzinfo=dt.UTC)
+COST = 0.25
+
+# trace -> [(call name, agent, parent call name or None or "missing", start ms, duration ms)]
+TRACES: dict[str, list[tuple[str, str, str | None, int, int]]] = {
+    "chain": [("a", "agent-a", None, 0, 100), ("b", "agent-b", "a", 150, 300), ("c", "agent-c", "b", 500, 200)],
+    "fanout": [
+        ("a", "agent-a", None, 0, 200),
+        ("b", "agent-b", "a", 300, 500),
+        ("c", "agent-c", "a", 300, 800),
+        ("d", "agent-d", "a", 300, 300),
+    ],
+    "diamond": [
+        ("a", "agent-a", None, 0, 100),
+        ("b", "agent-b", "a", 150, 200),
+        ("c", "agent-c", "a", 150, 400),
+        ("d1", "agent-d", "b", 400, 300),
+        ("d2", "agent-d", "c", 600, 50),
+    ],
+    "cycle3": [
+        ("e0", "agent-a", None, 0, 100),
+        ("e1", "agent-b", "e0", 150, 100),
+        ("e2", "agent-c", "e1", 300, 100),
+        ("e3", "agent-a", "e2", 450, 100),
+        ("e4", "agent-b", "e3", 600, 100),
+    ],
+    "pingpong": [
+        ("g0", "agent-b", None, 0, 100),
+        ("g1", "agent-a", "g0", 150, 100),
+        ("g2", "agent-b", "g1", 300, 100),
+        ("g3", "agent-a", "g2", 450, 100),
+        ("g4", "agent-a", "g3", 600, 100),
+        ("g5", "agent-b", "g4", 750, 100),
+    ],
+    "orphan": [
+        ("a", "agent-a", None, 0, 100),
+        ("b", "agent-b", "a", 150, 200),
+        ("c", "agent-c", "missing", 200, 500),
+        ("d", "agent-d", "c", 750, 100),
+    ],
+}
+
+
+def _call_id(trace: str, name: str) -> str:
+    return f"revenium:team-1:{trace}-{name}"
+
+
+def _rows():
+    for offset, (trace, calls) in enumerate(TRACES.items()):
+        start = T0 + dt.timedelta(hours=offset)
+        for name, agent, parent, at, duration in calls:
+            begin = start + dt.timedelta(milliseconds=at)
+            parent_tx = None if parent is None else ("tx-never-metered" if parent == "missing" else f"tx-{trace}-{parent}")
+            yield {
+                "team_id": "team-1",
+                "id": f"{trace}-{name}",
+                "metric_type": "COMPLETION",
+                "request_time": begin,
+                "response_time": begin + dt.timedelta(milliseconds=duration),
+                "request_duration": duration,
+                "transaction_id": f"tx-{trace}-{name}",
+                "parent_transaction_id": parent_tx,
+                "trace_id": trace,
+                "trace_type": "workflow",
+                "agent": agent,
+                "provider": "OPENAI",
+                "model": "gpt-4o",
+                "input_token_count": 100,
+                "output_token_count": 10,
+                "total_token_count": 110,
+                "total_cost": COST,
+                "stop_reason": "END",
+            }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("trace_marts")
+    wh = work / "warehouse.duckdb"
+    create_raw_tables(wh)
+    insert_rows(wh, "raw_revenium", "completions", list(_rows()))
+    run_dbt(wh, work, "run", "--select", "+marts.traces", "+marts.squads")
+    run_dbt(wh, work, "test", "--select", "marts.traces", "marts.squads")
+    return wh
+
+
+def test_critical_path_and_bottleneck_worked_by_hand(built):
+    rows = query(
+        built,
+        """select trace_id, critical_path_call_ids, critical_path_call_count, critical_path_duration_ms,
+                  bottleneck_call_id, bottleneck_duration_ms, trace_duration_ms, optimisation_potential_ms,
+                  head_call_id, missing_parent_count
+           from marts.trace_critical_path order by trace_id""",
+    )
+    got = {r[0]: r[1:] for r in rows}
+
+    def ids(trace: str, *names: str) -> str:
+        return " > ".join(_call_id(trace, n) for n in names)
+
+    assert got == {
+        "chain": (ids("chain", "a", "b", "c"), 3, 600, _call_id("chain", "b"), 300, 700, 100, _call_id("chain", "a"), 0),
+        "fanout": (ids("fanout", "a", "c"), 2, 1000, _call_id("fanout", "c"), 800, 1100, 100, _call_id("fanout", "a"), 0),
+        "diamond": (
+            ids("diamond", "a", "b", "d1"), 3, 600, _call_id("diamond", "d1"), 300, 700, 100, _call_id("diamond", "a"), 0
+        ),
+        "cycle3": (
+            ids("cycle3", "e0", "e1", "e2", "e3", "e4"), 5, 500, _call_id("cycle3", "e0"), 100, 700, 200,
+            _call_id("cycle3", "e0"), 0,
+        ),
+        "pingpong": (
+            ids("pingpong", "g0", "g1", "g2", "g3", "g4", "g5"), 6, 600, _call_id("pingpong", "g0"), 100, 850, 250,
+            _call_id("pingpong", "g0"), 0,
+        ),
+        "orphan": (ids("orphan", "c", "d"), 2, 600, _call_id("orphan", "c"), 500, 850, 250, _call_id("orphan", "c"), 1),
+    }  # fmt: skip
+
+
+def test_circular_patterns_worked_by_hand(built):
+    rows = query(
+        built,
+        """select cycle_pattern, cycle_length, occurrence_count, trace_count, max_occurrences_in_trace,
+                  cast(repeated_call_cost_usd as double), severity
+           from marts.agent_circular_patterns order by cycle_pattern""",
+    )
+    assert rows == [
+        ("agent-a > agent-b > agent-a", 2, 3, 1, 3, 0.75, "high"),
+        ("agent-a > agent-b > agent-c > agent-a", 3, 2, 1, 2, 0.5, "medium"),
+    ]
+    per_trace = dict(query(built, "select trace_id, circular_call_count from marts.traces"))
+    assert per_trace == {"chain": 0, "fanout": 0, "diamond": 0, "cycle3": 2, "pingpong": 3, "orphan": 0}
+
+
+def test_trace_rollup_worked_by_hand(built):
+    rows = query(
+        built,
+        """select trace_id, call_count, duration_ms, max_depth, agent_count, missing_parent_count,
+                  cast(cost_usd as double), total_tokens, root_agent_name
+           from marts.traces order by trace_id""",
+    )
+    assert rows == [
+        ("chain", 3, 700, 3, 3, 0, 0.75, 330, "agent-a"),
+        ("cycle3", 5, 700, 5, 3, 0, 1.25, 550, "agent-a"),
+        ("diamond", 5, 700, 3, 4, 0, 1.25, 550, "agent-a"),
+        ("fanout", 4, 1100, 2, 4, 0, 1.0, 440, "agent-a"),
+        ("orphan", 4, 850, 2, 4, 1, 1.0, 440, "agent-a"),
+        ("pingpong", 6, 850, 6, 2, 0, 1.5, 660, "agent-b"),
+    ]
+
+
+def test_agent_interactions_worked_by_hand(built):
+    rows = query(
+        built,
+        """select from_agent_name, to_agent_name, call_count, cast(cost_usd as double), avg_handoff_gap_ms
+           from marts.agent_interactions order by 1, 2""",
+    )
+    # hand-offs (parent agent -> child agent) with the wait from the parent's end; the orphan's c has none
+    assert rows == [
+        ("agent-a", "agent-a", 1, 0.25, 50.0),  # pingpong g3>g4
+        # chain, fanout (gap 100), diamond, cycle3 e0>e1 and e3>e4, pingpong g1>g2 and g4>g5, orphan a>b
+        ("agent-a", "agent-b", 8, 2.0, 450 / 8),
+        ("agent-a", "agent-c", 2, 0.5, 75.0),  # fanout (100), diamond (50)
+        ("agent-a", "agent-d", 1, 0.25, 100.0),  # fanout
+        ("agent-b", "agent-a", 2, 0.5, 50.0),  # pingpong g0>g1, g2>g3
+        ("agent-b", "agent-c", 2, 0.5, 50.0),  # chain, cycle3 e1>e2
+        ("agent-b", "agent-d", 1, 0.25, 50.0),  # diamond b>d1
+        ("agent-c", "agent-a", 1, 0.25, 50.0),  # cycle3 e2>e3
+        ("agent-c", "agent-d", 2, 0.5, 50.0),  # diamond c>d2, orphan c>d
+    ]
