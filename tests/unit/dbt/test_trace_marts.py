@@ -205,3 +205,31 @@ def test_agent_interactions_worked_by_hand(built):
         ("agent-c", "agent-a", 1, 0.25, 50.0),  # cycle3 e2>e3
         ("agent-c", "agent-d", 2, 0.5, 50.0),  # diamond c>d2, orphan c>d
     ]
+
+
+def test_cost_distribution_and_trace_type_daily_worked_by_hand(built):
+    # trace costs (calls x $0.25), sorted: 0.75 (chain), 1.0, 1.0, 1.25, 1.25, 1.5 (pingpong); n = 6
+    row = query(
+        built,
+        """select trace_count, cast(total_cost_usd as double), min_cost_usd, p50_cost_usd, p90_cost_usd,
+                  p95_cost_usd, p99_cost_usd, max_cost_usd, mean_cost_usd, stddev_cost_usd
+           from marts.trace_cost_distribution_daily where trace_type = 'workflow'""",
+    )
+    assert len(row) == 1
+    n, total, low, p50, p90, p95, p99, high, mean, stddev = row[0]
+    assert (n, total, low, high) == (6, 6.75, 0.75, 1.5)
+    # percentile_cont: rank (n - 1) x p between the sorted values, linear interpolation
+    assert p50 == pytest.approx((1.0 + 1.25) / 2, abs=1e-12)  # rank 2.5
+    assert p90 == pytest.approx(1.25 + 0.5 * 0.25, abs=1e-12)  # rank 4.5
+    assert p95 == pytest.approx(1.25 + 0.75 * 0.25, abs=1e-12)  # rank 4.75
+    assert p99 == pytest.approx(1.25 + 0.95 * 0.25, abs=1e-12)  # rank 4.95
+    assert mean == pytest.approx(1.125, abs=1e-12)
+    # squared deviations from 1.125: 2 x 0.140625 + 4 x 0.015625 = 0.34375; sample variance 0.34375 / 5
+    assert stddev == pytest.approx((0.34375 / 5) ** 0.5, abs=1e-12)
+    daily = query(
+        built,
+        """select trace_count, call_count, cast(cost_usd as double), avg_calls_per_trace, avg_duration_ms
+           from marts.trace_type_daily""",
+    )
+    # calls 3 + 4 + 5 + 5 + 6 + 4 = 27; durations 700 + 1100 + 700 + 700 + 850 + 850 = 4900
+    assert daily == [(6, 27, 6.75, 4.5, pytest.approx(4900 / 6, abs=1e-9))]

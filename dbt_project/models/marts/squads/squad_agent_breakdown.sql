@@ -69,12 +69,12 @@ select
     {{ dbt.cast('per_agent.cost_usd', type_usd()) }} as cost_usd,
     per_agent.total_duration_ms,
     case when totals.run_tokens > 0
-        then {{ dbt.cast('per_agent.total_tokens', dbt.type_float()) }} / totals.run_tokens end as token_share,
+        then {{ dbt.cast('per_agent.total_tokens', type_double()) }} / totals.run_tokens end as token_share,
     case when totals.run_cost_usd > 0
-        then {{ dbt.cast('per_agent.cost_usd', dbt.type_float()) }}
-            / {{ dbt.cast('totals.run_cost_usd', dbt.type_float()) }} end as cost_share,
+        then {{ dbt.cast('per_agent.cost_usd', type_double()) }}
+            / {{ dbt.cast('totals.run_cost_usd', type_double()) }} end as cost_share,
     case when totals.run_duration_ms > 0
-        then {{ dbt.cast('per_agent.total_duration_ms', dbt.type_float()) }} / totals.run_duration_ms end
+        then {{ dbt.cast('per_agent.total_duration_ms', type_double()) }} / totals.run_duration_ms end
         as duration_share
 from per_agent
 inner join executions

@@ -83,8 +83,8 @@ select
     {{ dbt.cast('affected_trace_cost_usd', type_usd()) }} as affected_trace_cost_usd,
     case
         when affected_trace_cost_usd > 0
-            then {{ dbt.cast('repeated_call_cost_usd', dbt.type_float()) }}
-                / {{ dbt.cast('affected_trace_cost_usd', dbt.type_float()) }}
+            then {{ dbt.cast('repeated_call_cost_usd', type_double()) }}
+                / {{ dbt.cast('affected_trace_cost_usd', type_double()) }}
     end as repeated_cost_share,
     case
         when max_occurrences_in_trace >= 3 or max_repeated_cost_share >= 0.5 then 'high'

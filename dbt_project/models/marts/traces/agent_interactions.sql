@@ -49,7 +49,8 @@ select
     sum(case when is_error then 1 else 0 end) as error_count,
     {{ dbt.cast('sum(cost_usd)', type_usd()) }} as cost_usd,
     sum(duration_ms) as total_duration_ms,
-    avg({{ dbt.cast('duration_ms', dbt.type_float()) }}) as avg_duration_ms,
-    avg({{ dbt.cast('handoff_gap_ms', dbt.type_float()) }}) as avg_handoff_gap_ms
+    {#- averages from exact integer sums: a re-run gives the same bits whatever order rows are added in -#}
+    {{ dbt.cast('sum(duration_ms)', type_double()) }} / count(duration_ms) as avg_duration_ms,
+    {{ dbt.cast('sum(handoff_gap_ms)', type_double()) }} / count(handoff_gap_ms) as avg_handoff_gap_ms
 from pairs
 group by day, source_system, from_agent_name, to_agent_name

@@ -17,7 +17,7 @@
 {%- set window_days = var('trace_anomaly_window_days', 7) | int -%}
 {%- set extreme_factor = var('trace_anomaly_extreme_factor', 5) -%}
 {%- set metrics = ['cost_usd', 'duration_ms', 'call_count', 'total_tokens'] -%}
-{%- set float = dbt.type_float() -%}
+{%- set float = type_double() -%}
 
 with
 

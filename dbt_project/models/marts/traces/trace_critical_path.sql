@@ -78,12 +78,12 @@ select
     critical.bottleneck_duration_ms,
     case
         when critical.path_duration_ms > 0
-            then {{ dbt.cast('critical.bottleneck_duration_ms', dbt.type_float()) }} / critical.path_duration_ms
+            then {{ dbt.cast('critical.bottleneck_duration_ms', type_double()) }} / critical.path_duration_ms
     end as bottleneck_share,
     greatest(traces.duration_ms - critical.path_duration_ms, 0) as optimisation_potential_ms,
     case
         when traces.duration_ms > 0
-            then {{ dbt.cast('greatest(traces.duration_ms - critical.path_duration_ms, 0)', dbt.type_float()) }}
+            then {{ dbt.cast('greatest(traces.duration_ms - critical.path_duration_ms, 0)', type_double()) }}
                 / traces.duration_ms
     end as optimisation_potential_share,
     traces.missing_parent_count

@@ -28,10 +28,10 @@ select
     sum(call_count) as call_count,
     sum(case when error_count > 0 then 1 else 0 end) as traces_with_errors,
     {{ dbt.cast('sum(cost_usd)', type_usd()) }} as cost_usd,
-    {{ dbt.cast('sum(cost_usd)', dbt.type_float()) }} / count(*) as avg_cost_per_trace_usd,
+    {{ dbt.cast('sum(cost_usd)', type_double()) }} / count(*) as avg_cost_per_trace_usd,
     sum(total_tokens) as total_tokens,
     sum(duration_ms) as total_duration_ms,
-    avg({{ dbt.cast('duration_ms', dbt.type_float()) }}) as avg_duration_ms,
-    {{ dbt.cast('sum(call_count)', dbt.type_float()) }} / count(*) as avg_calls_per_trace
+    {{ dbt.cast('sum(duration_ms)', type_double()) }} / count(duration_ms) as avg_duration_ms,
+    {{ dbt.cast('sum(call_count)', type_double()) }} / count(*) as avg_calls_per_trace
 from traces
 group by day, source_system, coalesce(trace_type, '(none)')
