@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 ANOMALY_ROOT_PROMPT = 800_000
 
 
-def break_unplanted_cycles(agent: np.ndarray, parent: np.ndarray, pos: np.ndarray, keep: np.ndarray) -> np.ndarray:
+def break_unplanted_cycles(
+    agent: np.ndarray, parent: np.ndarray, pos: np.ndarray, keep: np.ndarray
+) -> np.ndarray:
     """Agents per call (generation order) with every cycle removed outside the ``keep`` calls.
 
     A child call (not in ``keep``) whose agent is on its ancestors' path but is not its parent's agent takes

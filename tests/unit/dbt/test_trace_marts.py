@@ -42,7 +42,11 @@ COST = 0.25
 
 # trace -> [(call name, agent, parent call name or None or "missing", start ms, duration ms)]
 TRACES: dict[str, list[tuple[str, str, str | None, int, int]]] = {
-    "chain": [("a", "agent-a", None, 0, 100), ("b", "agent-b", "a", 150, 300), ("c", "agent-c", "b", 500, 200)],
+    "chain": [
+        ("a", "agent-a", None, 0, 100),
+        ("b", "agent-b", "a", 150, 300),
+        ("c", "agent-c", "b", 500, 200),
+    ],
     "fanout": [
         ("a", "agent-a", None, 0, 200),
         ("b", "agent-b", "a", 300, 500),
@@ -89,7 +93,11 @@ def _rows():
         start = T0 + dt.timedelta(hours=offset)
         for name, agent, parent, at, duration in calls:
             begin = start + dt.timedelta(milliseconds=at)
-            parent_tx = None if parent is None else ("tx-never-metered" if parent == "missing" else f"tx-{trace}-{parent}")
+            parent_tx = (
+                None
+                if parent is None
+                else ("tx-never-metered" if parent == "missing" else f"tx-{trace}-{parent}")
+            )
             yield {
                 "team_id": "team-1",
                 "id": f"{trace}-{name}",

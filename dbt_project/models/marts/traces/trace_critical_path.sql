@@ -13,7 +13,8 @@
     The bottleneck is the longest call on the path (on a tie, the first along it). Optimisation potential
     = trace duration (first start to last end) - critical path duration, at least 0: the time spent
     outside the dependent work (waits between hand-offs, calls that could overlap), i.e. how much shorter
-    the trace could be with the same calls.
+    the trace could be with the same calls. Helicone links parents by session path (agents, not calls), so
+    its critical paths are approximate.
 -#}
 
 with
