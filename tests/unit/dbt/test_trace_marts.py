@@ -126,8 +126,8 @@ def built(tmp_path_factory) -> Path:
     wh = work / "warehouse.duckdb"
     create_raw_tables(wh)
     insert_rows(wh, "raw_revenium", "completions", list(_rows()))
-    run_dbt(wh, work, "run", "--select", "+marts.traces", "+marts.squads")
-    run_dbt(wh, work, "test", "--select", "marts.traces", "marts.squads")
+    # one invocation: the upstream models and every test on the way (the marts' own key and range tests too)
+    run_dbt(wh, work, "build", "--select", "+marts.traces", "+marts.squads")
     return wh
 
 
@@ -241,3 +241,22 @@ def test_cost_distribution_and_trace_type_daily_worked_by_hand(built):
     )
     # calls 3 + 4 + 5 + 5 + 6 + 4 = 27; durations 700 + 1100 + 700 + 700 + 850 + 850 = 4900
     assert daily == [(6, 27, 6.75, 4.5, pytest.approx(4900 / 6, abs=1e-9))]
+
+
+def test_anomalies_worked_by_hand(built):
+    # One day, so the window is the six traces. Sorted values and percentile_cont ranks 3.75 / 4.75 / 4.95:
+    #   cost   0.75 1.0 1.0 1.25 1.25 1.5     -> P75 1.25, P95 1.4375, P99 1.4875: pingpong (1.5) above P99
+    #   calls  3 4 4 5 5 6 (tokens = 110 x)   -> P75 5, P95 5.75, P99 5.95: pingpong (6) above P99
+    #   ms     700 700 700 850 850 1100       -> P75 850, P95 1037.5, P99 1087.5: fanout (1100) above P99
+    # Nothing is 5 x its P95, so nothing is extreme.
+    rows = query(
+        built,
+        """select trace_id, metric_name, percentile_exceeded, p75, p95, p99, is_extreme, window_trace_count
+           from marts.trace_anomalies order by metric_name""",
+    )
+    assert rows == [
+        ("pingpong", "call_count", "P99", 5.0, 5.75, pytest.approx(5.95), False, 6),
+        ("pingpong", "cost_usd", "P99", 1.25, 1.4375, pytest.approx(1.4875), False, 6),
+        ("fanout", "duration_ms", "P99", 850.0, 1037.5, 1087.5, False, 6),
+        ("pingpong", "total_tokens", "P99", 550.0, 632.5, pytest.approx(654.5), False, 6),
+    ]
