@@ -17,8 +17,9 @@ How a day is made (the choices, so that analysts know what the demo data means):
   call's parent is the previous one), a *fan-out* (all children of the root, in parallel) or a *tree*
   (parent drawn among earlier calls). A child starts a short gap after its parent's response. Some
   chains ping-pong between two agents (A -> B -> A: circular agent patterns; no other trace has a
-  cycle), about 1% of traces are anomalous (5-15x the tokens) — both planted on purpose (``planted.py``), a share belongs to a squad run (``squadId``: the squad's traces of the
-  same hour form one run) and a share to an agentic job (``agenticJobId``, one job per trace).
+  cycle), about 1% of traces are anomalous (5-15x the tokens and a runaway root prompt): both planted
+  on purpose (``planted.py`` says which). A share belongs to a squad run (``squadId``: the squad's traces
+  of the same hour form one run) and a share to an agentic job (``agenticJobId``, one job per trace).
 * **Who.** Each trace has one organization (customer), one subscriber of that organization, one
   environment (production 88%), a credential (API key alias) per (organization, environment), a region
   (the organization's home region 85% of the time), a product (the workflow's product, 10% any other)
