@@ -1,3 +1,10 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_window',
+        on_schema_change='fail',
+    )
+}}
 {#-
     One row per call that closes a circular agent pattern. Definitions (also in agent_circular_patterns):
     * a hand-off is a call made by a different agent than its (linked) parent call's agent;
@@ -8,19 +15,22 @@
     agent count once. cycle_pattern names it canonically: rotated to start at the alphabetically first
     agent (so B > A > B and A > B > A are one pattern) and closed with that agent, e.g.
     'billing-assistant > support-triage > billing-assistant'. cycle_length = the number of hand-offs.
-    Calls without an agent name take part in no cycle.
+    Calls without an agent name take part in no cycle. Dated by the trace's day (int_trace_calls.trace_day);
+    incremental like int_trace_call_ancestors.
 -#}
 with
 
 calls as (
 
     select * from {{ ref('int_trace_calls') }}
+    where {{ in_partition_window('trace_day') }}
 
 ),
 
 ancestors as (
 
     select * from {{ ref('int_trace_call_ancestors') }}
+    where {{ in_partition_window('day') }}
 
 ),
 
@@ -117,7 +127,7 @@ select
     patterns.trace_key,
     calls.source_system,
     calls.trace_id,
-    calls.day,
+    calls.trace_day as day,
     patterns.call_id,
     calls.agent_name,
     patterns.cycle_pattern,

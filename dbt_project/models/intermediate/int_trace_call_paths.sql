@@ -1,3 +1,10 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_window',
+        on_schema_change='fail',
+    )
+}}
 {#-
     Each call of a trace with the chain of dependent calls that leads to it (a recursive walk down
     linked_parent_call_id from the heads: root calls and calls whose parent is missing). One row per reachable
@@ -5,6 +12,8 @@
     (on a tie, the first along the chain). depth counts the calls of the chain (the head is 1).
     Calls caught in a cycle of parent links (bad vendor data) have no head and do not appear; the walk stops
     at var trace_max_depth calls in any case.
+    Incremental by the trace's day (int_trace_calls.trace_day): a run walks only the traces that start in its
+    window, so a daily run does not grow with the history.
 -#}
 {%- set text = dbt.type_string() -%}
 with recursive
@@ -12,6 +21,7 @@ with recursive
 calls as (
 
     select * from {{ ref('int_trace_calls') }}
+    where {{ in_partition_window('trace_day') }}
 
 ),
 
@@ -19,6 +29,7 @@ paths as (
 
     select
         trace_key,
+        trace_day as day,
         call_id as head_call_id,
         call_id,
         1 as depth,
@@ -34,6 +45,7 @@ paths as (
 
     select
         child.trace_key,
+        paths.day,
         paths.head_call_id,
         child.call_id,
         paths.depth + 1 as depth,

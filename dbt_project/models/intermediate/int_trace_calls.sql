@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_window',
+        on_schema_change='fail',
+        meta={'partition_window_column': 'trace_day'},
+    )
+}}
 {#-
     Every AI call that belongs to a trace (fct_ai_calls with a trace_id), keyed by its trace across source
     systems (trace_key = source_system:trace_id), with its parent linked inside the trace: linked_parent_call_id
@@ -6,23 +14,37 @@
     parent (else its earliest head; ties by call_id), is_root. Every other head has_missing_parent: its
     vendor named a parent the warehouse does not hold (not loaded, deleted, another trace, or a span that
     is not a call) or, where the staging model could not resolve it, named none although the trace has a root.
-    Reads the whole history (a view): a parent on an earlier day is still found.
+    trace_day is the UTC day of the trace's first call: the partition of everything derived per trace.
+    Incremental by trace_day: a run rebuilds the traces that start in its window, with all their calls
+    (also those of later days already loaded), so a daily run does not grow with the history.
 -#}
 with
 
-calls as (
+all_calls as (
 
-    select * from {{ ref('fct_ai_calls') }}
+    select
+        {{ dbt.concat(['source_system', "':'", 'trace_id']) }} as trace_key,
+        fct.*
+    from {{ ref('fct_ai_calls') }} as fct
     where trace_id is not null
+
+),
+
+trace_days as (
+
+    select trace_key, min(day) as trace_day
+    from all_calls
+    group by trace_key
 
 ),
 
 keyed as (
 
-    select
-        {{ dbt.concat(['source_system', "':'", 'trace_id']) }} as trace_key,
-        calls.*
-    from calls
+    select all_calls.*, trace_days.trace_day
+    from all_calls
+    inner join trace_days
+        on trace_days.trace_key = all_calls.trace_key
+    where {{ in_partition_window('trace_days.trace_day') }}
 
 ),
 
@@ -60,7 +82,8 @@ linked as (
         child.duration_ms,
         child.is_error,
         child.parent_call_id,
-        parent.call_id as linked_parent_call_id
+        parent.call_id as linked_parent_call_id,
+        child.trace_day
     from keyed as child
     left join keyed as parent
         on parent.call_id = child.parent_call_id

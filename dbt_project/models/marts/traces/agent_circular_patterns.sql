@@ -6,7 +6,7 @@
     )
 }}
 {#-
-    Circular agent patterns per UTC day, source system and pattern (int_trace_agent_cycles has the
+    Circular agent patterns per UTC day (of the trace's start), source system and pattern (int_trace_agent_cycles has the
     definitions: a cycle closes at a call whose agent already acted earlier on the path from the trace's
     head, with another agent in between; patterns are rotated to start at the alphabetically first agent).
     The repeated calls are the closing calls: work handed back to an agent that had already acted.

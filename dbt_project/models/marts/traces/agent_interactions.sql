@@ -10,7 +10,8 @@
     to agent) = a call (to agent) whose linked parent call was made by the from agent. Same-agent pairs
     (the diagonal: an agent continuing its own work) are kept and flagged. Cost and duration are the called
     calls'; handoff_gap_ms is the wait from the parent's end to the child's start (the hand-off latency).
-    Dated by the child call's day. Calls without an agent name show as '(unknown)'.
+    Dated by the trace's day (its first call's UTC day), like every trace mart. Calls without an agent name
+    show as '(unknown)'.
 -#}
 
 with
@@ -18,13 +19,14 @@ with
 calls as (
 
     select * from {{ ref('int_trace_calls') }}
+    where {{ in_partition_window('trace_day') }}
 
 ),
 
 pairs as (
 
     select
-        child.day,
+        child.trace_day as day,
         child.source_system,
         coalesce(parent.agent_name, '(unknown)') as from_agent_name,
         coalesce(child.agent_name, '(unknown)') as to_agent_name,
@@ -35,7 +37,6 @@ pairs as (
     from calls as child
     inner join calls as parent
         on parent.call_id = child.linked_parent_call_id
-    where {{ in_partition_window('child.day') }}
 
 )
 

@@ -29,12 +29,14 @@ traces as (
 paths as (
 
     select * from {{ ref('int_trace_call_paths') }}
+    where {{ in_partition_window('day') }}
 
 ),
 
 calls as (
 
     select * from {{ ref('int_trace_calls') }}
+    where {{ in_partition_window('trace_day') }}
 
 ),
 

@@ -21,21 +21,10 @@ calls as (
 
 ),
 
-starts as (
-
-    select trace_key, min(day) as day
-    from calls
-    group by trace_key
-
-),
-
 window_calls as (
 
-    select calls.*
-    from calls
-    inner join starts
-        on starts.trace_key = calls.trace_key
-    where {{ in_partition_window('starts.day') }}
+    select * from calls
+    where {{ in_partition_window('trace_day') }}
 
 ),
 
@@ -49,7 +38,7 @@ rolled as (
 
     select
         trace_key,
-        min(day) as day,
+        min(trace_day) as day,
         min(started_at) as started_at,
         max(ended_at) as ended_at,
         count(*) as call_count,
@@ -88,6 +77,7 @@ depth as (
 
     select trace_key, max(depth) as max_depth
     from {{ ref('int_trace_call_paths') }}
+    where {{ in_partition_window('day') }}
     group by trace_key
 
 ),
@@ -96,6 +86,7 @@ cycles as (
 
     select trace_key, count(*) as circular_call_count
     from {{ ref('int_trace_agent_cycles') }}
+    where {{ in_partition_window('day') }}
     group by trace_key
 
 )
