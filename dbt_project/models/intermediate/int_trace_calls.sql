@@ -11,7 +11,8 @@
     systems (trace_key = source_system:trace_id), with its parent linked inside the trace: linked_parent_call_id
     is parent_call_id when that parent is a call of the same trace in the warehouse, else null.
     A call without a linked parent heads a branch. A trace has one root: its earliest head without a vendor
-    parent (else its earliest head; ties by call_id), is_root. Every other head has_missing_parent: its
+    parent (else its earliest head, else - parent links in a loop - its earliest call; ties by call_id),
+    is_root. Every other head has_missing_parent: its
     vendor named a parent the warehouse does not hold (not loaded, deleted, another trace, or a span that
     is not a call) or, where the staging model could not resolve it, named none although the trace has a root.
     trace_day is the UTC day of the trace's first call: the partition of everything derived per trace.
@@ -91,23 +92,29 @@ linked as (
 
 ),
 
-heads as (
+ranked as (
 
+    {#- heads first (no linked parent), then calls without a vendor parent, then by time: rank 1 is the root,
+        so a trace always has one, even when bad data links every call to another in a loop -#}
     select
         call_id,
         row_number() over (
             partition by trace_key
-            order by case when parent_call_id is null then 0 else 1 end, started_at, call_id
-        ) as head_rank
+            order by
+                case when linked_parent_call_id is null then 0 else 1 end,
+                case when parent_call_id is null then 0 else 1 end,
+                started_at,
+                call_id
+        ) as root_rank
     from linked
-    where linked_parent_call_id is null
 
 )
 
 select
     linked.*,
-    case when heads.head_rank = 1 then true else false end as is_root,
-    case when heads.head_rank > 1 then true else false end as has_missing_parent
+    case when ranked.root_rank = 1 then true else false end as is_root,
+    case when ranked.root_rank > 1 and linked.linked_parent_call_id is null then true else false end
+        as has_missing_parent
 from linked
-left join heads
-    on heads.call_id = linked.call_id
+inner join ranked
+    on ranked.call_id = linked.call_id

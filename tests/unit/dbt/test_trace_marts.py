@@ -1,6 +1,6 @@
 """Trace marts on hand-built traces: critical path, bottleneck, circular patterns and interactions, by hand.
 
-Six Revenium traces on one day, every call given as (name, agent, parent, start ms, duration ms) from the
+Six Revenium traces on one day (two more on a later day, described at DEEP and LOOP below), every call given as (name, agent, parent, start ms, duration ms) from the
 trace's start; every call costs $0.25 (a binary fraction, so sums are exact). Worked answers:
 
 * ``chain``   a(0-100) > b(150-450) > c(500-700). Critical path a>b>c = 100+300+200 = 600 ms; bottleneck b (300);
@@ -84,13 +84,35 @@ TRACES: dict[str, list[tuple[str, str, str | None, int, int]]] = {
 }
 
 
+# A later day (outside the first day's 7-day anomaly window, and the first day outside its window):
+# * ``deep``: a chain of 60 calls by 60 different agents, each 10 ms except the 38th (50 ms), 5 ms apart.
+#   Critical path = all 60, 59 x 10 + 50 = 640 ms, bottleneck the 38th; trace 640 + 59 x 5 = 935 ms,
+#   potential 295. No cycle (no agent comes back).
+# * ``loop``: a root r (100 ms) and two calls x, y whose vendor parents name each other (bad data). The root
+#   is still r; the chain walk reaches only r (x and y have no head), so the critical path is r alone.
+DAY_2 = "2024-01-10"
+T2 = dt.datetime(2024, 1, 10, 9, 0, tzinfo=dt.UTC)
+DEEP = [
+    (
+        f"n{k:02d}",
+        f"deep-{k:02d}",
+        None if k == 0 else f"n{k - 1:02d}",
+        15 * k + (40 if k > 37 else 0),
+        50 if k == 37 else 10,
+    )
+    for k in range(60)
+]
+LOOP = [("r", "agent-r", None, 0, 100), ("x", "agent-x", "y", 200, 100), ("y", "agent-y", "x", 400, 100)]
+
+
 def _call_id(trace: str, name: str) -> str:
     return f"revenium:team-1:{trace}-{name}"
 
 
 def _rows():
-    for offset, (trace, calls) in enumerate(TRACES.items()):
-        start = T0 + dt.timedelta(hours=offset)
+    traces = [(T0 + dt.timedelta(hours=k), trace, calls) for k, (trace, calls) in enumerate(TRACES.items())]
+    traces += [(T2, "deep", DEEP), (T2 + dt.timedelta(hours=1), "loop", LOOP)]
+    for start, trace, calls in traces:
         for name, agent, parent, at, duration in calls:
             begin = start + dt.timedelta(milliseconds=at)
             parent_tx = (
@@ -108,7 +130,7 @@ def _rows():
                 "transaction_id": f"tx-{trace}-{name}",
                 "parent_transaction_id": parent_tx,
                 "trace_id": trace,
-                "trace_type": "workflow",
+                "trace_type": "workflow" if trace in TRACES else "other",
                 "agent": agent,
                 "provider": "OPENAI",
                 "model": "gpt-4o",
@@ -159,6 +181,11 @@ def test_critical_path_and_bottleneck_worked_by_hand(built):
             _call_id("pingpong", "g0"), 0,
         ),
         "orphan": (ids("orphan", "c", "d"), 2, 600, _call_id("orphan", "c"), 500, 850, 250, _call_id("orphan", "c"), 1),
+        "deep": (
+            ids("deep", *(name for name, *_ in DEEP)), 60, 640, _call_id("deep", "n37"), 50, 935, 295,
+            _call_id("deep", "n00"), 0,
+        ),
+        "loop": (ids("loop", "r"), 1, 100, _call_id("loop", "r"), 100, 500, 400, _call_id("loop", "r"), 0),
     }  # fmt: skip
 
 
@@ -167,14 +194,25 @@ def test_circular_patterns_worked_by_hand(built):
         built,
         """select cycle_pattern, cycle_length, occurrence_count, trace_count, max_occurrences_in_trace,
                   cast(repeated_call_cost_usd as double), severity
-           from marts.agent_circular_patterns order by cycle_pattern""",
+           from marts.agent_circular_patterns where day = ? order by cycle_pattern""",
+        [DAY],
     )
     assert rows == [
         ("agent-a > agent-b > agent-a", 2, 3, 1, 3, 0.75, "high"),
         ("agent-a > agent-b > agent-c > agent-a", 3, 2, 1, 2, 0.5, "medium"),
     ]
     per_trace = dict(query(built, "select trace_id, circular_call_count from marts.traces"))
-    assert per_trace == {"chain": 0, "fanout": 0, "diamond": 0, "cycle3": 2, "pingpong": 3, "orphan": 0}
+    assert per_trace == {
+        **{"chain": 0, "fanout": 0, "diamond": 0, "cycle3": 2, "pingpong": 3, "orphan": 0},
+        **{"deep": 0, "loop": 2},
+    }
+    # the loop of parent links reads as x handing back to y and y to x: two closings, 2/3 of its cost: high
+    assert query(
+        built,
+        """select cycle_pattern, occurrence_count, cast(repeated_call_cost_usd as double), severity
+           from marts.agent_circular_patterns where day = ?""",
+        [DAY_2],
+    ) == [("agent-x > agent-y > agent-x", 2, 0.5, "high")]
 
 
 def test_trace_rollup_worked_by_hand(built):
@@ -182,7 +220,7 @@ def test_trace_rollup_worked_by_hand(built):
         built,
         """select trace_id, call_count, duration_ms, max_depth, agent_count, missing_parent_count,
                   cast(cost_usd as double), total_tokens, root_agent_name
-           from marts.traces order by trace_id""",
+           from marts.traces order by day, trace_id""",
     )
     assert rows == [
         ("chain", 3, 700, 3, 3, 0, 0.75, 330, "agent-a"),
@@ -191,6 +229,8 @@ def test_trace_rollup_worked_by_hand(built):
         ("fanout", 4, 1100, 2, 4, 0, 1.0, 440, "agent-a"),
         ("orphan", 4, 850, 2, 4, 1, 1.0, 440, "agent-a"),
         ("pingpong", 6, 850, 6, 2, 0, 1.5, 660, "agent-b"),
+        ("deep", 60, 935, 60, 60, 0, 15.0, 6600, "deep-00"),
+        ("loop", 3, 500, 1, 3, 0, 0.75, 330, "agent-r"),  # x and y are reached by no chain
     ]
 
 
@@ -198,7 +238,8 @@ def test_agent_interactions_worked_by_hand(built):
     rows = query(
         built,
         """select from_agent_name, to_agent_name, call_count, cast(cost_usd as double), avg_handoff_gap_ms
-           from marts.agent_interactions order by 1, 2""",
+           from marts.agent_interactions where day = ? order by 1, 2""",
+        [DAY],
     )
     # hand-offs (parent agent -> child agent) with the wait from the parent's end; the orphan's c has none
     assert rows == [
@@ -237,7 +278,8 @@ def test_cost_distribution_and_trace_type_daily_worked_by_hand(built):
     daily = query(
         built,
         """select trace_count, call_count, cast(cost_usd as double), avg_calls_per_trace, avg_duration_ms
-           from marts.trace_type_daily""",
+           from marts.trace_type_daily where day = ?""",
+        [DAY],
     )
     # calls 3 + 4 + 5 + 5 + 6 + 4 = 27; durations 700 + 1100 + 700 + 700 + 850 + 850 = 4900
     assert daily == [(6, 27, 6.75, 4.5, pytest.approx(4900 / 6, abs=1e-9))]
@@ -252,11 +294,28 @@ def test_anomalies_worked_by_hand(built):
     rows = query(
         built,
         """select trace_id, metric_name, percentile_exceeded, p75, p95, p99, is_extreme, window_trace_count
-           from marts.trace_anomalies order by metric_name""",
+           from marts.trace_anomalies where day = ? order by metric_name""",
+        [DAY],
     )
     assert rows == [
         ("pingpong", "call_count", "P99", 5.0, 5.75, pytest.approx(5.95), False, 6),
         ("pingpong", "cost_usd", "P99", 1.25, 1.4375, pytest.approx(1.4875), False, 6),
         ("fanout", "duration_ms", "P99", 850.0, 1037.5, 1087.5, False, 6),
         ("pingpong", "total_tokens", "P99", 550.0, 632.5, pytest.approx(654.5), False, 6),
+    ]
+
+    # The later day's window holds its own two traces only (deep and loop): deep is above every percentile.
+    #   cost 0.75, 15 -> P99 0.75 + 0.99 x 14.25 = 14.8575; calls 3, 60 -> 59.43; ms 500, 935 -> 930.65;
+    #   tokens 330, 6600 -> 6537.3. Not 5 x P95 (P95 = 0.75 + 0.95 x 14.25 = 14.2875 for cost, ...).
+    later = query(
+        built,
+        """select trace_id, metric_name, percentile_exceeded, p99, is_extreme, window_trace_count
+           from marts.trace_anomalies where day = ? order by metric_name""",
+        [DAY_2],
+    )
+    assert later == [
+        ("deep", "call_count", "P99", pytest.approx(59.43), False, 2),
+        ("deep", "cost_usd", "P99", pytest.approx(14.8575), False, 2),
+        ("deep", "duration_ms", "P99", pytest.approx(930.65), False, 2),
+        ("deep", "total_tokens", "P99", pytest.approx(6537.3), False, 2),
     ]
