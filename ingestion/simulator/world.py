@@ -16,9 +16,10 @@ How a day is made (the choices, so that analysts know what the demo data means):
   The first call is the root (no ``parentTransactionId``); the others hang off it as a *chain* (each
   call's parent is the previous one), a *fan-out* (all children of the root, in parallel) or a *tree*
   (parent drawn among earlier calls). A child starts a short gap after its parent's response. Some
-  chains ping-pong between two agents (A -> B -> A: circular agent patterns), about 1% of traces are
-  anomalous (5-15x the tokens), a share belongs to a squad run (``squadId``: the squad's traces of the
-  same hour form one run) and a share to an agentic job (``agenticJobId``, one job per trace).
+  chains ping-pong between two agents (A -> B -> A: circular agent patterns; no other trace has a
+  cycle), about 1% of traces are anomalous (5-15x the tokens and a runaway root prompt): both planted
+  on purpose (``planted.py`` says which). A share belongs to a squad run (``squadId``: the squad's traces
+  of the same hour form one run) and a share to an agentic job (``agenticJobId``, one job per trace).
 * **Who.** Each trace has one organization (customer), one subscriber of that organization, one
   environment (production 88%), a credential (API key alias) per (organization, environment), a region
   (the organization's home region 85% of the time), a product (the workflow's product, 10% any other)
@@ -57,7 +58,7 @@ from typing import Any
 import numpy as np
 
 from ingestion.simulator import catalogue as cat
-from ingestion.simulator import ids
+from ingestion.simulator import ids, planted
 from ingestion.simulator.prices import MODELS, PROVIDER_BY_NAME, PROVIDERS
 from ingestion.simulator.timefmt import DAY_MS, day_start_ms, iso_ms
 
@@ -208,6 +209,8 @@ class DayCalls:
     trace_squad: np.ndarray  # per trace: index into catalogue.SQUADS, -1 = none
     trace_job_type: np.ndarray  # per trace: index into catalogue.JOB_TYPES, -1 = none
     trace_job_id: np.ndarray  # per trace: uint64
+    trace_loop: np.ndarray  # per trace: bool, a planted ping-pong chain (planted.py)
+    trace_anomaly: np.ndarray  # per trace: float, the planted token factor (1.0 = not anomalous)
     _views: dict[Any, Any] = field(default_factory=dict, repr=False)
     _views_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -473,6 +476,7 @@ class World:
         child = _draw(_TT_CHILD_CUM, tt_c, rng.random(n))
         looped = _TT_LOOP[tt_c, (pos - 1 + _TT_LOOP_PHASE[tt_c]) % 2]
         agent = np.where(pos == 0, _TT_ROOT[tt_c], np.where(loop[tr], looped, child))
+        agent = planted.break_unplanted_cycles(agent, parent, pos, loop[tr])
         model = _draw(_AGENT_MODEL_CUM, agent, rng.random(n))
         provider = _MODEL_PROVIDER[model]
 
@@ -480,6 +484,7 @@ class World:
         context_growth = np.log1p(0.3 * pos)
         prompt = rng.lognormal(np.log(_AGENT_IN[agent]) + context_growth, 0.6) * anomaly[tr]
         prompt = np.clip(np.rint(prompt), 16, 1_000_000).astype(np.int64)
+        prompt = planted.runaway_root_prompt(prompt, pos, anomaly[tr] > 1)
         visible = rng.lognormal(np.log(_AGENT_OUT[agent]), 0.7) * np.sqrt(anomaly[tr])
         visible = np.clip(np.rint(visible), 1, cat.MAX_OUTPUT_TOKENS).astype(np.int64)
         stop = _draw(_cumulative([list(cat.STOP_SHARES)]), np.zeros(n, dtype=np.int64), rng.random(n))
@@ -608,4 +613,6 @@ class World:
             trace_squad=squad.astype(np.int8),
             trace_job_type=job_type.astype(np.int8),
             trace_job_id=job_id,
+            trace_loop=loop.astype(bool),
+            trace_anomaly=anomaly.astype(np.float64),
         )
