@@ -77,3 +77,16 @@
 {% macro default__type_usd() -%}
     numeric(18, 9)
 {%- endmacro %}
+
+
+{#- A sum of integers as BIGINT on every adapter (PostgreSQL widens sum(bigint) to NUMERIC, DuckDB to HUGEINT),
+    so marts keep one integer type across databases and BI tools. -#}
+{% macro integer_sum(expression) -%}
+    {{ dbt.cast('sum(' ~ expression ~ ')', dbt.type_bigint()) }}
+{%- endmacro %}
+
+
+{#- Whole milliseconds from start to end as BIGINT (dbt-postgres' datediff in milliseconds is a float). -#}
+{% macro milliseconds_between(start, end) -%}
+    {{ dbt.cast(dbt.datediff(start, end, 'millisecond'), dbt.type_bigint()) }}
+{%- endmacro %}

@@ -82,14 +82,19 @@ def parity_builds(postgres_cluster, sim_keys, tmp_path_factory):
 def test_every_mart_is_the_same_on_duckdb_and_postgres(parity_builds):
     duck, writer, _, marts = parity_builds
     assert {"fct_ai_calls", "fct_tool_calls", "fct_ai_usage_hourly", "cost_by_dimension_daily"} <= set(marts)
-    counts = {}
+    counts, differences = {}, []
+    # every mart is compared before failing, so one run names every difference
     for name, (schema, table) in sorted(marts.items()):
         duck_columns, duck_rows = duckdb_mart(duck, schema, table)
         pg_columns, pg_rows = postgres_mart(writer, schema, table)
-        assert pg_columns == duck_columns, name
+        if pg_columns != duck_columns:
+            differences.append(f"{name}: columns {duck_columns} vs {pg_columns}")
+            continue
         difference = first_difference(duck_rows, pg_rows, duck_columns)
-        assert difference is None, f"{name}: DuckDB vs PostgreSQL differ at {difference}"
+        if difference is not None:
+            differences.append(f"{name}: DuckDB vs PostgreSQL differ at {difference}")
         counts[name] = len(duck_rows)
+    assert not differences, "\n".join(differences)
     # Not a comparison of two empty builds: both days landed calls from all three vendors.
     assert counts["fct_ai_calls"] > PARITY_CALLS_PER_DAY, counts
     sources = {

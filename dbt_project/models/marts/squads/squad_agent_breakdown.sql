@@ -33,9 +33,9 @@ per_agent as (
         coalesce(calls.agent_name, '(unknown)') as agent_name,
         max(case when calls.role = 'lead' then 1 else 0 end) as is_lead,
         count(*) as call_count,
-        sum(calls.total_tokens) as total_tokens,
+        {{ integer_sum('calls.total_tokens') }} as total_tokens,
         sum(calls.cost_usd) as cost_usd,
-        sum(calls.duration_ms) as total_duration_ms
+        {{ integer_sum('calls.duration_ms') }} as total_duration_ms
     from calls
     inner join executions
         on executions.squad_execution_key = calls.squad_execution_key
@@ -47,9 +47,9 @@ totals as (
 
     select
         squad_execution_key,
-        sum(total_tokens) as run_tokens,
+        {{ integer_sum('total_tokens') }} as run_tokens,
         sum(cost_usd) as run_cost_usd,
-        sum(total_duration_ms) as run_duration_ms
+        {{ integer_sum('total_duration_ms') }} as run_duration_ms
     from per_agent
     group by squad_execution_key
 

@@ -52,7 +52,7 @@ traces as (
 
 trace_roll as (
 
-    select squad_execution_key, count(*) as trace_count, sum(root_failed) as failed_root_count
+    select squad_execution_key, count(*) as trace_count, {{ integer_sum('root_failed') }} as failed_root_count
     from traces
     group by squad_execution_key
 
@@ -70,10 +70,10 @@ rolled as (
         min(started_at) as started_at,
         max(ended_at) as ended_at,
         count(distinct agent_name) as agent_count,
-        sum(case when is_llm_call then 1 else 0 end) as llm_call_count,
-        sum(case when is_llm_call and is_error then 1 else 0 end) as llm_error_count,
-        sum(case when is_llm_call then 0 else 1 end) as media_call_count,
-        sum(total_tokens) as total_tokens,
+        {{ integer_sum('case when is_llm_call then 1 else 0 end') }} as llm_call_count,
+        {{ integer_sum('case when is_llm_call and is_error then 1 else 0 end') }} as llm_error_count,
+        {{ integer_sum('case when is_llm_call then 0 else 1 end') }} as media_call_count,
+        {{ integer_sum('total_tokens') }} as total_tokens,
         sum(case when is_llm_call then cost_usd else 0 end) as llm_cost_usd,
         sum(case when is_llm_call then 0 else cost_usd end) as media_cost_usd,
         sum(cost_usd) as cost_usd
@@ -91,7 +91,7 @@ select
     rolled.day,
     rolled.started_at,
     rolled.ended_at,
-    {{ dbt.datediff('rolled.started_at', 'rolled.ended_at', 'millisecond') }} as duration_ms,
+    {{ milliseconds_between('rolled.started_at', 'rolled.ended_at') }} as duration_ms,
     trace_roll.trace_count,
     rolled.agent_count,
     rolled.llm_call_count,

@@ -45,7 +45,7 @@ select
     calls.started_at,
     calls.ended_at,
     calls.duration_ms,
-    {{ dbt.datediff('executions.started_at', 'calls.started_at', 'millisecond') }} as start_offset_ms,
+    {{ milliseconds_between('executions.started_at', 'calls.started_at') }} as start_offset_ms,
     calls.request_model,
     calls.provider_name,
     calls.operation_name,

@@ -40,7 +40,7 @@ per_trace as (
         max(cycles.cycle_length) as cycle_length,
         count(*) as occurrence_count,
         sum(cycles.cost_usd) as repeated_call_cost_usd,
-        sum(cycles.duration_ms) as repeated_call_duration_ms,
+        {{ integer_sum('cycles.duration_ms') }} as repeated_call_duration_ms,
         max(traces.cost_usd) as trace_cost_usd
     from cycles
     left join traces
@@ -56,11 +56,11 @@ per_pattern as (
         source_system,
         cycle_pattern,
         max(cycle_length) as cycle_length,
-        sum(occurrence_count) as occurrence_count,
+        {{ integer_sum('occurrence_count') }} as occurrence_count,
         count(*) as trace_count,
         max(occurrence_count) as max_occurrences_in_trace,
         sum(repeated_call_cost_usd) as repeated_call_cost_usd,
-        sum(repeated_call_duration_ms) as repeated_call_duration_ms,
+        {{ integer_sum('repeated_call_duration_ms') }} as repeated_call_duration_ms,
         sum(trace_cost_usd) as affected_trace_cost_usd,
         max(
             case when trace_cost_usd > 0 then repeated_call_cost_usd / trace_cost_usd else 0 end

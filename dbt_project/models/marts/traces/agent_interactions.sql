@@ -33,7 +33,7 @@ pairs as (
         child.cost_usd,
         child.duration_ms,
         child.is_error,
-        {{ dbt.datediff('parent.ended_at', 'child.started_at', 'millisecond') }} as handoff_gap_ms
+        {{ milliseconds_between('parent.ended_at', 'child.started_at') }} as handoff_gap_ms
     from calls as child
     inner join calls as parent
         on parent.call_id = child.linked_parent_call_id
@@ -47,9 +47,9 @@ select
     to_agent_name,
     case when from_agent_name = to_agent_name then true else false end as is_same_agent,
     count(*) as call_count,
-    sum(case when is_error then 1 else 0 end) as error_count,
+    {{ integer_sum('case when is_error then 1 else 0 end') }} as error_count,
     {{ dbt.cast('sum(cost_usd)', type_usd()) }} as cost_usd,
-    sum(duration_ms) as total_duration_ms,
+    {{ integer_sum('duration_ms') }} as total_duration_ms,
     {#- averages from exact integer sums: a re-run gives the same bits whatever order rows are added in -#}
     {{ dbt.cast('sum(duration_ms)', type_double()) }} / count(duration_ms) as avg_duration_ms,
     {{ dbt.cast('sum(handoff_gap_ms)', type_double()) }} / count(handoff_gap_ms) as avg_handoff_gap_ms

@@ -72,7 +72,7 @@ select
     critical.call_id as leaf_call_id,
     critical.depth as critical_path_call_count,
     critical.path_duration_ms as critical_path_duration_ms,
-    {{ dbt.datediff('head.started_at', 'leaf.ended_at', 'millisecond') }} as critical_path_elapsed_ms,
+    {{ milliseconds_between('head.started_at', 'leaf.ended_at') }} as critical_path_elapsed_ms,
     critical.path_call_ids as critical_path_call_ids,
     critical.path_agents as critical_path_agents,
     critical.bottleneck_call_id,

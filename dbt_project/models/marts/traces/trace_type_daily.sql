@@ -25,12 +25,12 @@ select
     source_system,
     coalesce(trace_type, '(none)') as trace_type,
     count(*) as trace_count,
-    sum(call_count) as call_count,
-    sum(case when error_count > 0 then 1 else 0 end) as traces_with_errors,
+    {{ integer_sum('call_count') }} as call_count,
+    {{ integer_sum('case when error_count > 0 then 1 else 0 end') }} as traces_with_errors,
     {{ dbt.cast('sum(cost_usd)', type_usd()) }} as cost_usd,
     {{ dbt.cast('sum(cost_usd)', type_double()) }} / count(*) as avg_cost_per_trace_usd,
-    sum(total_tokens) as total_tokens,
-    sum(duration_ms) as total_duration_ms,
+    {{ integer_sum('total_tokens') }} as total_tokens,
+    {{ integer_sum('duration_ms') }} as total_duration_ms,
     {{ dbt.cast('sum(duration_ms)', type_double()) }} / count(duration_ms) as avg_duration_ms,
     {{ dbt.cast('sum(call_count)', type_double()) }} / count(*) as avg_calls_per_trace
 from traces
