@@ -59,12 +59,12 @@
 
 
 {#-
-    Rolling periods ending on each day of period_ends (a relation or CTE with a DATE column period_end), one
-    per length of period_days (default: analytics_period_days()):
+    Rolling periods ending on each day of the partition window on which source (a relation or CTE with a DATE
+    column day) has rows, one per length of period_days (default: analytics_period_days()):
     period_end, period_days, period_start (= period_end - period_days + 1) and, for period-over-period
     marts, the previous period of the same length: previous_start .. previous_end (= period_start - 1).
 -#}
-{% macro rolling_periods(period_ends, period_days=none) %}
+{% macro rolling_periods(source, period_days=none) %}
     {%- for n in (period_days or analytics_period_days()) %}
     select
         period_end,
@@ -72,9 +72,43 @@
         {{ add_days('period_end', -(n - 1)) }} as period_start,
         {{ add_days('period_end', -(2 * n - 1)) }} as previous_start,
         {{ add_days('period_end', -n) }} as previous_end
-    from {{ period_ends }}
+    from (
+        select distinct day as period_end
+        from {{ source }}
+        where {{ in_partition_window('day') }}
+    ) as period_ends
     {{ 'union all' if not loop.last }}
     {%- endfor %}
+{% endmacro %}
+
+
+{#-
+    The whole-period roll-up of source (a relation or CTE with a DATE column day, read back far enough for
+    the longest period): one row per rolling period (rolling_periods) and group_columns of source, with
+    aggregates ({output column: SQL aggregate over source's rows of the period}, in column order).
+-#}
+{% macro rollup_by_period(source, group_columns, aggregates) %}
+    select
+        periods.period_end,
+        periods.period_days,
+        periods.period_start,
+        {% for column in group_columns -%}
+        {{ source }}.{{ column }},
+        {% endfor -%}
+        {% for column, aggregate in aggregates.items() -%}
+        {{ aggregate }} as {{ column }}{{ ',' if not loop.last }}
+        {% endfor -%}
+    from ({{ rolling_periods(source) }}) as periods
+    inner join {{ source }}
+        on {{ source }}.day >= periods.period_start
+        and {{ source }}.day <= periods.period_end
+    group by
+        periods.period_end,
+        periods.period_days,
+        periods.period_start
+        {%- for column in group_columns %},
+        {{ source }}.{{ column }}
+        {%- endfor %}
 {% endmacro %}
 
 
@@ -109,50 +143,18 @@ calls as (
 
 ),
 
-period_ends as (
-
-    select distinct day as period_end
-    from calls
-    where {{ in_partition_window('day') }}
-
-),
-
-periods as (
-    {{ rolling_periods('period_ends') }}
-),
-
 rolled as (
-
-    select
-        periods.period_end,
-        periods.period_days,
-        periods.period_start,
-        calls.source_system,
-        {% for column in group_columns -%}
-        calls.{{ column }},
-        {% endfor -%}
-        {{ dbt.cast('count(distinct calls.day)', bigint) }} as days_with_calls,
-        {{ dbt.cast('count(*)', bigint) }} as call_count,
-        {{ dbt.cast('sum(case when calls.is_error then 1 else 0 end)', bigint) }} as error_count,
-        {{ dbt.cast('sum(calls.total_tokens)', bigint) }} as total_tokens,
-        {{ dbt.cast('sum(calls.cost_usd)', type_usd()) }} as cost_usd,
-        {{ dbt.cast('count(calls.duration_ms)', bigint) }} as timed_call_count,
-        {{ dbt.cast('sum(calls.duration_ms)', bigint) }} as duration_ms_sum,
-        {{ dbt.cast('percentile_cont(0.5) within group (order by calls.duration_ms)', double) }} as p50_duration_ms,
-        {{ dbt.cast('percentile_cont(0.95) within group (order by calls.duration_ms)', double) }} as p95_duration_ms
-    from periods
-    inner join calls
-        on calls.day >= periods.period_start
-        and calls.day <= periods.period_end
-    group by
-        periods.period_end,
-        periods.period_days,
-        periods.period_start,
-        calls.source_system
-        {%- for column in group_columns %},
-        calls.{{ column }}
-        {%- endfor %}
-
+    {{ rollup_by_period('calls', ['source_system'] + group_columns, {
+        'days_with_calls': dbt.cast('count(distinct calls.day)', bigint),
+        'call_count': dbt.cast('count(*)', bigint),
+        'error_count': dbt.cast('sum(case when calls.is_error then 1 else 0 end)', bigint),
+        'total_tokens': dbt.cast('sum(calls.total_tokens)', bigint),
+        'cost_usd': dbt.cast('sum(calls.cost_usd)', type_usd()),
+        'timed_call_count': dbt.cast('count(calls.duration_ms)', bigint),
+        'duration_ms_sum': dbt.cast('sum(calls.duration_ms)', bigint),
+        'p50_duration_ms': dbt.cast('percentile_cont(0.5) within group (order by calls.duration_ms)', double),
+        'p95_duration_ms': dbt.cast('percentile_cont(0.95) within group (order by calls.duration_ms)', double),
+    }) }}
 )
 
 select

@@ -31,16 +31,8 @@ daily as (
 
 ),
 
-period_ends as (
-
-    select distinct day as period_end
-    from daily
-    where {{ in_partition_window('day') }}
-
-),
-
 periods as (
-    {{ rolling_periods('period_ends', period_days) }}
+    {{ rolling_periods('daily', period_days) }}
 ),
 
 loaded_days as (

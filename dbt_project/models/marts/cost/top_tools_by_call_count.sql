@@ -24,41 +24,13 @@ tool_calls as (
 
 ),
 
-period_ends as (
-
-    select distinct day as period_end
-    from tool_calls
-    where {{ in_partition_window('day') }}
-
-),
-
-periods as (
-    {{ rolling_periods('period_ends') }}
-),
-
 counted as (
-
-    select
-        periods.period_end,
-        periods.period_days,
-        periods.period_start,
-        tool_calls.source_system,
-        tool_calls.tool_id,
-        max(tool_calls.tool_name) as tool_name,
-        max(tool_calls.tool_type) as tool_type,
-        max(tool_calls.tool_provider) as tool_provider,
-        {{ dbt.cast('count(*)', bigint) }} as call_count
-    from periods
-    inner join tool_calls
-        on tool_calls.day >= periods.period_start
-        and tool_calls.day <= periods.period_end
-    group by
-        periods.period_end,
-        periods.period_days,
-        periods.period_start,
-        tool_calls.source_system,
-        tool_calls.tool_id
-
+    {{ rollup_by_period('tool_calls', ['source_system', 'tool_id'], {
+        'tool_name': 'max(tool_calls.tool_name)',
+        'tool_type': 'max(tool_calls.tool_type)',
+        'tool_provider': 'max(tool_calls.tool_provider)',
+        'call_count': dbt.cast('count(*)', bigint),
+    }) }}
 ),
 
 ranked as (
