@@ -7,32 +7,25 @@
 }}
 {#-
     The job conversion funnel per creation day and job type: total -> successful -> converted, from job_roi
-    (Revenium's jobs list). Counted as Revenium's /jobs/conversion-funnel counts: successful = execution
-    status SUCCESS, converted = outcome CONVERTED. Rates are ratios (0-1) of the row's counts; for a longer
+    (Revenium's jobs list) as job_type_roi_daily counts it. Counted as Revenium's /jobs/conversion-funnel
+    counts: successful = execution status SUCCESS, converted = outcome CONVERTED. Rates are ratios (0-1) of the row's counts; for a longer
     period or all job types, sum the counts and divide again. Incremental by partition window (day).
 -#}
-{%- set bigint = dbt.type_bigint() -%}
 
 with
 
-jobs as (
-
-    select * from {{ ref('job_roi') }}
-    where {{ in_partition_window('day') }}
-
-),
-
 funnel as (
 
+    {#- job_type_roi_daily already counts these per day, source and job type: read them, not job_roi again #}
     select
         day,
         source_system,
         job_type,
-        {{ dbt.cast('count(*)', bigint) }} as total_jobs,
-        {{ dbt.cast('sum(case when is_successful then 1 else 0 end)', bigint) }} as successful_jobs,
-        {{ dbt.cast('sum(case when is_converted then 1 else 0 end)', bigint) }} as converted_jobs
-    from jobs
-    group by day, source_system, job_type
+        total_jobs,
+        successful_jobs,
+        conversions as converted_jobs
+    from {{ ref('job_type_roi_daily') }}
+    where {{ in_partition_window('day') }}
 
 ),
 
