@@ -7,14 +7,11 @@ this same code once per destination, so the only difference between its two buil
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from dagster_project.dbt_cli import run_dbt
 from dagster_project.defs.dlt.pipelines import vendor_pipeline
-from dagster_project.settings import DBT_PROJECT_DIR, venv_executable
 from ingestion.helicone import helicone_source
 from ingestion.orq import orq_source
 from ingestion.revenium import revenium_source
@@ -47,29 +44,3 @@ def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, dbt_te
         run_dbt(
             work_dir, "build", *skip_tests, vars={"min_date": first.isoformat(), "max_date": end.isoformat()}
         )
-
-
-def run_dbt(work_dir: Path, *args: str, vars: dict[str, str] | None = None) -> str:
-    command = [
-        venv_executable("dbt"),
-        *args,
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-    ]
-    if vars:
-        command += ["--vars", json.dumps(vars)]
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
-    result = subprocess.run(
-        command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600
-    )
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"dbt {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}"
-        )
-    return result.stdout

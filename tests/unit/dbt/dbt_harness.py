@@ -8,10 +8,7 @@ log paths in the test's tmp dir, so concurrent runs never share dbt state.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -19,11 +16,11 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from dagster_project.dbt_cli import dbt_process
 from ingestion import raw_tables
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
 SESSION_TIME_ZONE = "Asia/Kolkata"
 
 RAW_SCHEMAS: dict[str, tuple[raw_tables.RawTable, ...]] = {
@@ -83,29 +80,11 @@ def run_dbt(
     The DuckDB session runs in ``SESSION_TIME_ZONE`` (not UTC, with a half-hour offset) so that any model
     which derived days or hours from the session zone instead of UTC would fail the tests.
     """
-    command = [
-        str(DBT_EXECUTABLE),
+    result = dbt_process(
+        work_dir,
         *args,
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-    ]
-    if vars:
-        command += ["--vars", json.dumps(dict(vars))]
-    env = {
-        **os.environ,
-        "AIECON_WAREHOUSE": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DO_NOT_TRACK": "1",
-        "AIECON_DUCKDB_TIMEZONE": SESSION_TIME_ZONE,
-    }
-    result = subprocess.run(
-        command, cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600
+        vars=vars,
+        env={"AIECON_WAREHOUSE": str(warehouse), "AIECON_DUCKDB_TIMEZONE": SESSION_TIME_ZONE},
     )
     if check and result.returncode != 0:
         pytest.fail(
