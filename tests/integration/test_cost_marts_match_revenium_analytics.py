@@ -86,6 +86,29 @@ def mart(two_days, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
+def revenium_days(two_days, model: str, columns: str, start: date, end: date) -> list[tuple]:
+    """Revenium's rows of a daily mart over the days [start, end): ``columns`` aggregate them, grouped by the
+    columns that are not aggregates."""
+    return mart(
+        two_days,
+        f"select {columns} from marts.{model} where source_system = 'revenium' and day >= ? and day < ? group by all",
+        [start, end],
+    )
+
+
+def revenium_period(
+    two_days, model: str, columns: str, start: date, end: date, order_by: str = ""
+) -> list[tuple]:
+    """Revenium's rows of a rolling-period mart for the period [start, end) (its row: ``period_row``)."""
+    period_end, period_days, _ = period_row(start, end)
+    return mart(
+        two_days,
+        f"select {columns} from marts.{model} where source_system = 'revenium' and period_end = ? and period_days = ?"
+        + (f" order by {order_by}" if order_by else ""),
+        [period_end, period_days],
+    )
+
+
 def assert_money(ours: dict, theirs: dict) -> None:
     assert set(ours) == set(theirs)
     for key, value in theirs.items():
@@ -207,11 +230,12 @@ def test_token_vs_tool_cost(two_days, simulator, sim_keys, day):
 def test_agent_tool_cost_equals_agent_tool_breakdown(two_days, simulator, sim_keys, period):
     start, end = PERIODS[period]
     theirs = aggregated(simulator, sim_keys, "agent-tool-breakdown", start, end)
-    rows = mart(
+    rows = revenium_days(
         two_days,
-        "select agent_name || '/' || tool_id, max(tool_type), sum(call_count), sum(cost_usd) "
-        "from marts.agent_tool_cost where source_system = 'revenium' and day >= ? and day < ? group by all",
-        [start, end],
+        "agent_tool_cost",
+        "agent_name || '/' || tool_id, max(tool_type), sum(call_count), sum(cost_usd)",
+        start,
+        end,
     )
     assert_money({k: cost for k, _, _, cost in rows}, values(theirs, "cost"))
     assert {k: n for k, _, n, _ in rows} == values(theirs, "callCount")
@@ -221,11 +245,12 @@ def test_agent_tool_cost_equals_agent_tool_breakdown(two_days, simulator, sim_ke
 @pytest.mark.parametrize("period", PERIODS)
 def test_agent_cost_iceberg(two_days, simulator, sim_keys, period):
     start, end = PERIODS[period]
-    rows = mart(
+    rows = revenium_days(
         two_days,
-        "select agent_name, sum(token_cost_usd), sum(tool_cost_usd), sum(total_cost_usd) "
-        "from marts.agent_cost_iceberg where source_system = 'revenium' and day >= ? and day < ? group by all",
-        [start, end],
+        "agent_cost_iceberg",
+        "agent_name, sum(token_cost_usd), sum(tool_cost_usd), sum(total_cost_usd)",
+        start,
+        end,
     )
     assert_money(
         {a: tok for a, tok, _, _ in rows},
@@ -310,12 +335,9 @@ def period_row(start: date, end: date) -> tuple[date, int, int]:
 @pytest.mark.parametrize(("model", "column", "endpoint", "label"), RESPONSE_TIMES)
 def test_mean_response_time(two_days, simulator, sim_keys, model, column, endpoint, label, period):
     start, end = PERIODS[period]
-    period_end, period_days, days = period_row(start, end)
-    rows = mart(
-        two_days,
-        f"select {column}, avg_duration_ms, call_count, days_with_calls from marts.{model} "
-        "where source_system = 'revenium' and period_end = ? and period_days = ?",
-        [period_end, period_days],
+    _, _, days = period_row(start, end)
+    rows = revenium_period(
+        two_days, model, f"{column}, avg_duration_ms, call_count, days_with_calls", start, end
     )
     assert {r[3] for r in rows} <= set(range(1, days + 1)) and max(r[3] for r in rows) == days
     theirs = aggregated(simulator, sim_keys, endpoint, start, end)
@@ -345,13 +367,7 @@ def test_response_time_percentiles_are_over_the_periods_calls(two_days, world, m
         rows = np.flatnonzero((c.request_ms >= lo) & (c.request_ms < hi))
         for code, duration in zip(getattr(c, by)[rows].tolist(), c.duration_ms[rows].tolist(), strict=True):
             durations[names[code]].append(duration)
-    period_end, period_days, _ = period_row(start, end)
-    rows = mart(
-        two_days,
-        f"select {column}, p50_duration_ms, p95_duration_ms from marts.{model} "
-        "where source_system = 'revenium' and period_end = ? and period_days = ?",
-        [period_end, period_days],
-    )
+    rows = revenium_period(two_days, model, f"{column}, p50_duration_ms, p95_duration_ms", start, end)
     assert_ratio({r[0]: r[1] for r in rows}, {k: float(np.percentile(v, 50)) for k, v in durations.items()})
     assert_ratio({r[0]: r[2] for r in rows}, {k: float(np.percentile(v, 95)) for k, v in durations.items()})
 
@@ -360,12 +376,13 @@ def test_response_time_percentiles_are_over_the_periods_calls(two_days, world, m
 @pytest.mark.parametrize("period", PERIODS)
 def test_tool_performance(two_days, simulator, sim_keys, period):
     start, end = PERIODS[period]
-    rows = mart(
+    rows = revenium_days(
         two_days,
-        "select tool_id, sum(call_count), sum(success_count) * 1.0 / sum(call_count), "
-        "sum(duration_ms_sum) * 1.0 / sum(timed_call_count), sum(cost_usd) "
-        "from marts.tool_performance_daily where source_system = 'revenium' and day >= ? and day < ? group by all",
-        [start, end],
+        "tool_performance_daily",
+        "tool_id, sum(call_count), sum(success_count) * 1.0 / sum(call_count), "
+        "sum(duration_ms_sum) * 1.0 / sum(timed_call_count), sum(cost_usd)",
+        start,
+        end,
     )
     success = aggregated(simulator, sim_keys, "tool-success-rate", start, end)
     assert {r[0]: r[1] for r in rows} == values(success, "callCount")
@@ -384,12 +401,8 @@ def test_tool_performance(two_days, simulator, sim_keys, period):
 @pytest.mark.parametrize("period", PERIODS)
 def test_top_tools_by_call_count(two_days, simulator, sim_keys, period):
     start, end = PERIODS[period]
-    period_end, period_days, _ = period_row(start, end)
-    rows = mart(
-        two_days,
-        "select tool_id, call_count from marts.top_tools_by_call_count "
-        "where source_system = 'revenium' and period_end = ? and period_days = ? order by call_count_rank",
-        [period_end, period_days],
+    rows = revenium_period(
+        two_days, "top_tools_by_call_count", "tool_id, call_count", start, end, order_by="call_count_rank"
     )
     theirs = aggregated(simulator, sim_keys, "top-tools-by-call-count", start, end)
     assert rows == list(values(theirs, "callCount").items())
@@ -399,23 +412,24 @@ def test_top_tools_by_call_count(two_days, simulator, sim_keys, period):
 @pytest.mark.parametrize("period", PERIODS)
 def test_task_completion_and_performance(two_days, simulator, sim_keys, period):
     start, end = PERIODS[period]
-    daily = mart(
+    daily = revenium_days(
         two_days,
-        "select agent_name, sum(total_tasks), sum(completed_tasks), sum(task_duration_ms_sum) "
-        "from marts.task_completion_daily where source_system = 'revenium' and day >= ? and day < ? group by all",
-        [start, end],
+        "task_completion_daily",
+        "agent_name, sum(total_tasks), sum(completed_tasks), sum(task_duration_ms_sum)",
+        start,
+        end,
     )
     completed = aggregated(simulator, sim_keys, "tasks-completed-by-agent", start, end)
     assert {r[0]: r[2] for r in daily} == values(completed, "completedTasks")
     total = aggregated(simulator, sim_keys, "task-completion-aggregated", start, end)
     assert sum(r[2] for r in daily) == total["total"]["completedTasks"]["metricResult"]
 
-    period_end, period_days, _ = period_row(start, end)
-    rows = mart(
+    rows = revenium_period(
         two_days,
-        "select agent_name, total_tasks, completed_tasks, success_rate, avg_task_duration_ms "
-        "from marts.task_performance_by_agent where source_system = 'revenium' and period_end = ? and period_days = ?",
-        [period_end, period_days],
+        "task_performance_by_agent",
+        "agent_name, total_tasks, completed_tasks, success_rate, avg_task_duration_ms",
+        start,
+        end,
     )
     theirs = aggregated(simulator, sim_keys, "task-performance-by-agent", start, end)
     assert {r[0]: r[1:3] for r in rows} == {
