@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from datetime import date, timedelta
 
 import duckdb
@@ -27,6 +25,7 @@ from ingestion.simulator.server import SimulatorServer
 from ingestion.simulator.world import World
 from tests.conftest import DAY_1, DAY_2
 from tests.integration.pipeline import load_source
+from tests.integration.test_revenium_faithful import revenium_options
 from tests.integration.vendor_figures import day_window
 
 CALLS_PER_DAY = 400  # about: four or five pages of 100 (the world says exactly how many)
@@ -85,17 +84,6 @@ def quarantined(path, day: date) -> list[tuple[str, str, dict]]:
             [day],
         ).fetchall()
     return [(rule, column, json.loads(payload)) for rule, column, payload in rows]
-
-
-@contextmanager
-def revenium_options(sim, **changes) -> Iterator[None]:
-    face = sim.faces["revenium"]
-    before = face.options
-    face.options = replace(before, **changes)
-    try:
-        yield
-    finally:
-        face.options = before
 
 
 # -- schema drift the projection reads: the day complete -------------------------------------------------
