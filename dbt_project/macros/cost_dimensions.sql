@@ -85,7 +85,9 @@
 {% macro cost_by_dimension_view(dimension_name) %}
     {%- set dimensions = all_cost_dimensions() -%}
     {%- if dimension_name not in dimensions -%}
-        {{ exceptions.raise_compiler_error("cost_by_dimension_view: unknown dimension '" ~ dimension_name ~ "'") }}
+        {#- a dimension taken out of the configured list (var cost_dimensions): its view is not built -#}
+        {{ config(enabled=false) }}
+        {{ return('select 1 as disabled') }}
     {%- endif -%}
 select
     day,

@@ -79,12 +79,18 @@ def run_dbt(
 
     The DuckDB session runs in ``SESSION_TIME_ZONE`` (not UTC, with a half-hour offset) so that any model
     which derived days or hours from the session zone instead of UTC would fail the tests.
+    A ``--select`` runs only the data tests whose every parent is selected (dbt's "cautious" indirect
+    selection): a singular test that also reads an unselected mart would fail on a table never built.
     """
     result = dbt_process(
         work_dir,
         *args,
         vars=vars,
-        env={"AIECON_WAREHOUSE": str(warehouse), "AIECON_DUCKDB_TIMEZONE": SESSION_TIME_ZONE},
+        env={
+            "AIECON_WAREHOUSE": str(warehouse),
+            "AIECON_DUCKDB_TIMEZONE": SESSION_TIME_ZONE,
+            "DBT_INDIRECT_SELECTION": "cautious",
+        },
     )
     if check and result.returncode != 0:
         pytest.fail(
