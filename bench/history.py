@@ -94,6 +94,7 @@ def copy_warehouse(src: Path, dst: Path) -> Path:
     shutil.copyfile(src, dst)
     return dst
 
+
 NOTE = (
     "History for the dbt and BI figures: ONE day loaded through the real sources over HTTP (all Revenium, "
     "Helicone and orq resources), its raw rows copied in SQL to the other days (timestamps shifted by whole "

@@ -61,10 +61,19 @@ def targets(m: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(_target(label, mb, "MiB", f"<= {PEAK_MEMORY_TARGET_MB}", mb <= PEAK_MEMORY_TARGET_MB))
     for name, q in m["bi"].items():
         if "skipped" in q:
-            out.append(_target(f"BI p95: {name}", None, "ms", f"<= {BI_P95_TARGET_MS:.0f}", None, q["skipped"]))
+            out.append(
+                _target(f"BI p95: {name}", None, "ms", f"<= {BI_P95_TARGET_MS:.0f}", None, q["skipped"])
+            )
         else:
             out.append(
-                _target(f"BI p95: {name}", q["p95_ms"], "ms", f"<= {BI_P95_TARGET_MS:.0f}", q["pass"], f"p50 {q['p50_ms']} ms")
+                _target(
+                    f"BI p95: {name}",
+                    q["p95_ms"],
+                    "ms",
+                    f"<= {BI_P95_TARGET_MS:.0f}",
+                    q["pass"],
+                    f"p50 {q['p50_ms']} ms",
+                )
             )
     return out
 
@@ -91,7 +100,7 @@ def table(results: dict[str, Any]) -> str:
             f"(extract {ph['extract_s']} / normalize {ph['normalize_s']} / load {ph['load_s']} s), "
             f"peak {r['peak_rss_mb']} MiB |"
         )
-    for label, inc in m["incremental"].items():
+    for inc in m["incremental"].values():
         lines.append(
             f"| one partition's dbt build, {inc['history_days']} days of history | {inc['partition_build_s']} s "
             f"(initial {inc['history_days']}-day build {inc['initial_build_s']} s) |"
@@ -109,5 +118,7 @@ def table(results: dict[str, Any]) -> str:
     lines += ["", "| target | value | target | pass | note |", "|---|---|---|---|---|"]
     for t in results["targets"]:
         verdict = "skipped" if t["pass"] is None else ("PASS" if t["pass"] else "MISSED")
-        lines.append(f"| {t['figure']} | {t['value']} {t['unit']} | {t['target']} | {verdict} | {t['note']} |")
+        lines.append(
+            f"| {t['figure']} | {t['value']} {t['unit']} | {t['target']} | {verdict} | {t['note']} |"
+        )
     return "\n".join(lines)

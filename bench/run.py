@@ -60,7 +60,9 @@ def _args() -> argparse.Namespace:
     for name, default in FULL.items():
         p.add_argument(f"--{name.replace('_', '-')}", type=int, default=None, help=f"default {default}")
     p.add_argument("--out", type=Path, default=None, help="results file (default bench/results[-quick].json)")
-    p.add_argument("--work-dir", type=Path, default=None, help="scratch space (default $AIECON_DATA_DIR/bench)")
+    p.add_argument(
+        "--work-dir", type=Path, default=None, help="scratch space (default $AIECON_DATA_DIR/bench)"
+    )
     return p.parse_args()
 
 
@@ -138,9 +140,7 @@ def measure_ingest(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
         print("ingest: rate-limited (faithful) ...", flush=True)
         result["rate_limited"] = _ingest(work, cpd, {}, "rate_limited")
     for name in ("unthrottled", "rate_limited"):
-        result[name]["ratio_to_ceiling"] = round(
-            result[name]["records_per_s"] / ceiling["records_per_s"], 4
-        )
+        result[name]["ratio_to_ceiling"] = round(result[name]["records_per_s"] / ceiling["records_per_s"], 4)
     return result
 
 
@@ -259,7 +259,11 @@ def main() -> None:
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "quick": args.quick,
             "sizes": sizes,
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "system": platform.platform(),
+            },
             "wall_s": round(time.perf_counter() - started, 1),
             "history_note": history.NOTE,
         },

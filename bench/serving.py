@@ -19,9 +19,9 @@ from typing import Any
 import duckdb
 import requests
 
+from ingestion.arrow_pages import utc_day_start
 from ingestion.revenium.source import COMPLETIONS_PATH
 from ingestion.windows import iso_z
-from ingestion.arrow_pages import utc_day_start
 
 PAGE_SIZE = 100
 
