@@ -92,6 +92,11 @@ def table(results: dict[str, Any]) -> str:
         f"| DuckDB read_json ceiling ({ing['read_json_ceiling']['rows']:,} records) | "
         f"{ing['read_json_ceiling']['records_per_s']:,.0f} records/s |",
     ]
+    cc = ing["client_costs"]
+    lines.append(
+        f"| client CPU without HTTP: JSON decode / Arrow projection | {cc['json_decode_records_per_s']:,} / "
+        f"{cc['arrow_projection_records_per_s']:,} records/s |"
+    )
     for mode in ("unthrottled", "rate_limited"):
         r = ing[mode]
         ph = r["phases_s"]

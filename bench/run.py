@@ -128,6 +128,8 @@ def measure_ingest(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
         print("ingest: unthrottled ...", flush=True)
         result["unthrottled"] = _ingest(work, cpd, UNTHROTTLED, "unthrottled")
     print("ingest: read_json ceiling ...", flush=True)
+    print("ingest: client-side costs without HTTP ...", flush=True)
+    result["client_costs"] = serving.client_costs(work / "pages.jsonl")
     n = serving.pages_to_ndjson(work / "pages.jsonl", work / "ndjson")
     ceiling = serving.read_json_ceiling(work / "ndjson", work / "ceiling.duckdb")
     if ceiling["rows"] != n:
@@ -151,8 +153,13 @@ def _build_history(work: Path, base: Path, name: str, days: int) -> Path:
     return path
 
 
-def measure_warehouse(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
+def measure_warehouse(work: Path, sizes: dict[str, int], partial: Path) -> dict[str, Any]:
     result: dict[str, Any] = {}
+
+    def keep() -> None:
+        saved = json.loads(partial.read_text())
+        partial.write_text(json.dumps({**saved, **result}, indent=2) + "\n")
+
     target = work / "dbt_target"
     base = work / "base.duckdb"
     base.unlink(missing_ok=True)
@@ -202,7 +209,8 @@ def measure_warehouse(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
                 "fct_ai_calls_rows": incremental[label]["fct_ai_calls_rows"],
             }
         path.unlink()
-    result["incremental"] = incremental
+        result["incremental"] = incremental
+        keep()
 
     # (c) backfill: N days as one dbt run against N per-day runs, on two copies of the same raw data.
     n = sizes["backfill_days"]
@@ -224,6 +232,7 @@ def measure_warehouse(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
     }
     one.unlink()
     per_day.unlink()
+    keep()
 
     # (d) dbt on the big day: the base day copied until it holds about ingest_calls Revenium calls.
     copies = max(1, round(sizes["ingest_calls"] / max(result["base_day"]["revenium_completions"], 1)))
@@ -252,8 +261,11 @@ def main() -> None:
     work.mkdir(parents=True)
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     started = time.perf_counter()
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     measured: dict[str, Any] = {"ingest": measure_ingest(work, sizes)}
-    measured.update(measure_warehouse(work, sizes))
+    # Keep what is measured so far: a later failure must not lose a 20-minute run's figures.
+    out.with_suffix(".partial.json").write_text(json.dumps(measured, indent=2) + "\n")
+    measured.update(measure_warehouse(work, sizes, out.with_suffix(".partial.json")))
     results = {
         "run": {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -266,11 +278,14 @@ def main() -> None:
             },
             "wall_s": round(time.perf_counter() - started, 1),
             "history_note": history.NOTE,
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         },
         "measured": measured,
         "targets": report.targets(measured),
     }
     out.write_text(json.dumps(results, indent=2) + "\n")
+    out.with_suffix(".partial.json").unlink(missing_ok=True)
     print(report.table(results))
     print(f"\nwritten: {out}")
     shutil.rmtree(work, ignore_errors=True)

@@ -104,3 +104,40 @@ def read_json_ceiling(ndjson_dir: Path, warehouse: Path) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         (rows,) = con.execute("select count(*) from completions").fetchone()
     return {"rows": rows, "seconds": seconds, "records_per_s": rows / seconds}
+
+
+def client_costs(pages_file: Path, batch_pages: int = 200) -> dict[str, Any]:
+    """Where the client's CPU goes, without HTTP: decoding the page bodies (``decode_json``, as the client
+    does) and projecting their records to Arrow (``records_to_table``, in batches as the source does)."""
+    from datetime import UTC, datetime
+
+    from ingestion.arrow_pages import records_to_table
+    from ingestion.http_client import decode_json
+    from ingestion.raw_tables import REVENIUM_COMPLETIONS
+    from ingestion.windows import Window
+
+    window = Window(datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
+    decode_s = project_s = 0.0
+    n = 0
+    with pages_file.open("rb") as pages:
+        while True:
+            lines = [line for _, line in zip(range(batch_pages), pages, strict=False)]
+            if not lines:
+                break
+            t0 = time.perf_counter()
+            records = [
+                r for line in lines for r in decode_json(line)["_embedded"]["aICompletionMetricResourceList"]
+            ]
+            t1 = time.perf_counter()
+            records_to_table(REVENIUM_COMPLETIONS, records, window, {"team_id": "t"})
+            t2 = time.perf_counter()
+            decode_s += t1 - t0
+            project_s += t2 - t1
+            n += len(records)
+    return {
+        "records": n,
+        "json_decode_s": round(decode_s, 2),
+        "json_decode_records_per_s": round(n / decode_s),
+        "arrow_projection_s": round(project_s, 2),
+        "arrow_projection_records_per_s": round(n / project_s),
+    }
