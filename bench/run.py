@@ -115,6 +115,8 @@ def _ingest(work: Path, calls_per_day: int, env: dict[str, str], name: str) -> d
         "records_per_s": round(out["rows"] / out["seconds"]),
         "phases_s": {k: round(out[k], 2) for k in ("extract_s", "normalize_s", "load_s")},
         "peak_rss_mb": round(step.peak_rss_mb),
+        "peak_rss_mb_after_extract": out["peak_rss_mb_after_extract"],
+        "peak_rss_mb_after_normalize": out["peak_rss_mb_after_normalize"],
     }
 
 

@@ -16,10 +16,21 @@ os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory cap while dlt loads (``AIECON_DUCKDB_MEMORY_LIMIT``, default 1GB). DuckDB's own
+    default is 80% of RAM: a 1M-row delete-insert merge then held over 2 GB resident, which it does not need
+    (with a cap, DuckDB spills to a temporary directory beside the warehouse instead)."""
+    return os.environ.get("AIECON_DUCKDB_MEMORY_LIMIT", "1GB")
+
+
 def vendor_pipeline(vendor: str) -> Pipeline:
+    credentials = {
+        "database": str(warehouse_path()),
+        "global_config": {"memory_limit": duckdb_memory_limit()},
+    }
     return dlt.pipeline(
         pipeline_name=f"aiecon_{vendor}",
         pipelines_dir=str(dlt_pipelines_dir()),
-        destination=dlt.destinations.duckdb(credentials=str(warehouse_path())),
+        destination=dlt.destinations.duckdb(credentials=credentials),
         dataset_name=RAW_DATASETS[vendor],
     )
