@@ -48,7 +48,9 @@ def _tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     ).fetchall()
 
 
-def _select(con: duckdb.DuckDBPyConnection, schema: str, table: str, shift_days: int, tag: str) -> str:
+def _select(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
+    """The table's rows of day ``$base`` once per (shift, copy) row of the ``copies`` relation: times moved
+    by ``shift`` days, identity columns tagged with the target day and the copy number."""
     columns = con.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_schema = ? and table_name = ? order by ordinal_position",
@@ -57,14 +59,13 @@ def _select(con: duckdb.DuckDBPyConnection, schema: str, table: str, shift_days:
     parts = []
     for name, type_ in columns:
         q = f'"{name}"'
-        if type_.startswith(TIME_TYPES) and shift_days:
-            expr = f"{q} + interval {shift_days} day"
-            parts.append(f"cast({expr} as {type_}) as {q}")
+        if type_.startswith(TIME_TYPES):
+            parts.append(f"cast(t.{q} + copies.shift * interval 1 day as {type_}) as {q}")
         elif name in IDENTITY_COLUMNS and type_ == "VARCHAR":
-            parts.append(f"{q} || '~{tag}' as {q}")
+            parts.append(f"t.{q} || '~' || copies.tag as {q}")
         else:
-            parts.append(q)
-    return f'select {", ".join(parts)} from "{schema}"."{table}" where _day = ?'
+            parts.append(f"t.{q}")
+    return f'select {", ".join(parts)} from "{schema}"."{table}" t, copies where t._day = $base'
 
 
 def _is_event_table(schema: str, table: str) -> bool:
@@ -75,17 +76,26 @@ def _is_event_table(schema: str, table: str) -> bool:
 
 
 def replicate(warehouse: Path, base_day: date, days: list[date], copies_per_day: int = 1) -> None:
-    """Add ``copies_per_day`` copies of ``base_day``'s raw rows on each of ``days``. ``days`` may hold the
-    base day itself: then only event tables are copied (a vendor's figure for a day exists once a day)."""
+    """Make each of ``days`` hold ``copies_per_day`` copies of ``base_day``'s events (the base day itself,
+    if listed, keeps its original rows and gets ``copies_per_day - 1`` more). A vendor's per-day figures
+    (tables without an event key) are copied once per other day: the vendor states them once a day."""
     with duckdb.connect(str(warehouse)) as con:
         for schema, table in _tables(con):
-            for day in days:
-                if day == base_day and not _is_event_table(schema, table):
-                    continue
-                for copy in range(copies_per_day):
-                    tag = f"{day:%Y%m%d}c{copy}"
-                    sql = _select(con, schema, table, (day - base_day).days, tag)
-                    con.execute(f'insert into "{schema}"."{table}" {sql}', [base_day])
+            event = _is_event_table(schema, table)
+            copies = [
+                ((day - base_day).days, f"{day:%Y%m%d}c{copy}")
+                for day in days
+                for copy in range(copies_per_day - 1 if day == base_day else copies_per_day)
+                if event or (copy == 0 and day != base_day)
+            ]
+            if not copies:
+                continue
+            values = ", ".join(f"({shift}, '{tag}')" for shift, tag in copies)
+            con.execute(
+                f"with copies(shift, tag) as (values {values}) "
+                f'insert into "{schema}"."{table}" {_select(con, schema, table)}',
+                {"base": base_day},
+            )
         con.execute("checkpoint")
 
 
@@ -97,7 +107,8 @@ def copy_warehouse(src: Path, dst: Path) -> Path:
 
 NOTE = (
     "History for the dbt and BI figures: ONE day loaded through the real sources over HTTP (all Revenium, "
-    "Helicone and orq resources), its raw rows copied in SQL to the other days (timestamps shifted by whole "
-    "days, event ids suffixed per copy). Same raw schema; every day repeats the base day's data. The big "
-    "day for dbt memory is the base day copied k times into the same day."
+    "Helicone and orq resources, at --base-calls a day), its raw rows copied in SQL k times onto every day "
+    "(timestamps shifted by whole days, event ids suffixed per copy; a vendor's per-day figures once a day) "
+    "so that a day holds about --history-calls calls. Same raw schema; every day repeats the base day's "
+    "pattern. The big day for dbt memory is the base day copied until it holds about --ingest-calls calls."
 )

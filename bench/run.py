@@ -38,6 +38,7 @@ UNTHROTTLED = {"REVENIUM_ANALYTICS_RPS": "0", "REVENIUM_PLATFORM_RPS": "0"}
 
 FULL = {
     "ingest_calls": 1_000_000,
+    "base_calls": 10_000,
     "history_calls": 100_000,
     "short_history": 7,
     "long_history": 90,
@@ -46,7 +47,8 @@ FULL = {
 }
 QUICK = {
     "ingest_calls": 20_000,
-    "history_calls": 2_000,
+    "base_calls": 2_000,
+    "history_calls": 4_000,
     "short_history": 2,
     "long_history": 6,
     "backfill_days": 2,
@@ -59,6 +61,12 @@ def _args() -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="small sizes (CI): about a minute")
     for name, default in FULL.items():
         p.add_argument(f"--{name.replace('_', '-')}", type=int, default=None, help=f"default {default}")
+    p.add_argument(
+        "--ingest-results",
+        type=Path,
+        default=None,
+        help="reuse the ingest section of an earlier run's (partial) results instead of measuring it again",
+    )
     p.add_argument("--out", type=Path, default=None, help="results file (default bench/results[-quick].json)")
     p.add_argument(
         "--work-dir", type=Path, default=None, help="scratch space (default $AIECON_DATA_DIR/bench)"
@@ -148,10 +156,11 @@ def measure_ingest(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def _build_history(work: Path, base: Path, name: str, days: int) -> Path:
-    """A copy of the base warehouse with raw rows for ``days`` days from HISTORY_START."""
+def _build_history(work: Path, base: Path, name: str, days: int, copies: int) -> Path:
+    """A copy of the base warehouse with raw rows for ``days`` days from HISTORY_START, ``copies`` copies
+    of the base day's events on each."""
     path = history.copy_warehouse(base, work / f"{name}.duckdb")
-    history.replicate(path, HISTORY_START, [HISTORY_START + timedelta(days=k) for k in range(1, days)])
+    history.replicate(path, HISTORY_START, [HISTORY_START + timedelta(days=k) for k in range(days)], copies)
     return path
 
 
@@ -165,7 +174,7 @@ def measure_warehouse(work: Path, sizes: dict[str, int], partial: Path) -> dict[
     target = work / "dbt_target"
     base = work / "base.duckdb"
     base.unlink(missing_ok=True)
-    cpd = _calls_per_day_for(sizes["history_calls"], HISTORY_START)
+    cpd = _calls_per_day_for(sizes["base_calls"], HISTORY_START)
     print("history: base day through the real sources ...", flush=True)
     with simulator(seed=SEED, calls_per_day=cpd, extra_args=("--no-rate-limits",)):
         step = python_step(
@@ -184,12 +193,15 @@ def measure_warehouse(work: Path, sizes: dict[str, int], partial: Path) -> dict[
         "seconds_by_vendor": {k: round(v, 2) for k, v in step.output["seconds_by_vendor"].items()},
     }
 
+    copies = max(1, round(sizes["history_calls"] / max(result["base_day"]["revenium_completions"], 1)))
+    result["base_day"]["copies_per_history_day"] = copies
+
     # (b) incremental cost: marts of N days built, then the next partition alone.
     incremental: dict[str, Any] = {}
     for label, days in (("short", sizes["short_history"]), ("long", sizes["long_history"])):
         print(f"history: {days} days ...", flush=True)
         t0 = time.perf_counter()
-        path = _build_history(work, base, f"history_{label}", days + 1)
+        path = _build_history(work, base, f"history_{label}", days + 1, copies)
         replicate_s = time.perf_counter() - t0
         initial = dbt_build(path, HISTORY_START, days, target)
         partition = dbt_build(path, HISTORY_START + timedelta(days=days), 1, target)
@@ -217,7 +229,7 @@ def measure_warehouse(work: Path, sizes: dict[str, int], partial: Path) -> dict[
     # (c) backfill: N days as one dbt run against N per-day runs, on two copies of the same raw data.
     n = sizes["backfill_days"]
     print(f"backfill: {n} days, one run and per day ...", flush=True)
-    one = _build_history(work, base, "backfill_one", n)
+    one = _build_history(work, base, "backfill_one", n, copies)
     per_day = history.copy_warehouse(one, work / "backfill_per_day.duckdb")
     one_run = dbt_build(one, HISTORY_START, n, target)
     t0 = time.perf_counter()
@@ -237,13 +249,13 @@ def measure_warehouse(work: Path, sizes: dict[str, int], partial: Path) -> dict[
     keep()
 
     # (d) dbt on the big day: the base day copied until it holds about ingest_calls Revenium calls.
-    copies = max(1, round(sizes["ingest_calls"] / max(result["base_day"]["revenium_completions"], 1)))
-    print(f"memory: dbt on a day of {copies} x the base day ...", flush=True)
+    big_copies = max(1, round(sizes["ingest_calls"] / max(result["base_day"]["revenium_completions"], 1)))
+    print(f"memory: dbt on a day of {big_copies} x the base day ...", flush=True)
     big = history.copy_warehouse(base, work / "big_day.duckdb")
-    history.replicate(big, HISTORY_START, [HISTORY_START], copies_per_day=copies - 1)
+    history.replicate(big, HISTORY_START, [HISTORY_START], copies_per_day=big_copies)
     build = dbt_build(big, HISTORY_START, 1, target)
     result["big_day_dbt"] = {
-        "copies_of_base_day": copies,
+        "copies_of_base_day": big_copies,
         "revenium_completions": report.count(big, "raw_revenium.completions"),
         "fct_ai_calls_rows": report.count(big, "marts.fct_ai_calls"),
         "seconds": round(build.seconds, 1),
@@ -264,7 +276,10 @@ def main() -> None:
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     started = time.perf_counter()
     load_at_start = [round(x, 2) for x in os.getloadavg()]
-    measured: dict[str, Any] = {"ingest": measure_ingest(work, sizes)}
+    if args.ingest_results:  # figures of an earlier run's ingest section (see --ingest-results)
+        measured: dict[str, Any] = {"ingest": json.loads(args.ingest_results.read_text())["ingest"]}
+    else:
+        measured = {"ingest": measure_ingest(work, sizes)}
     # Keep what is measured so far: a later failure must not lose a 20-minute run's figures.
     out.with_suffix(".partial.json").write_text(json.dumps(measured, indent=2) + "\n")
     measured.update(measure_warehouse(work, sizes, out.with_suffix(".partial.json")))
@@ -280,6 +295,7 @@ def main() -> None:
             },
             "wall_s": round(time.perf_counter() - started, 1),
             "history_note": history.NOTE,
+            "ingest_section_from": str(args.ingest_results) if args.ingest_results else "this run",
             "load_average_at_start": load_at_start,
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         },
