@@ -56,8 +56,11 @@ def targets(m: dict[str, Any]) -> list[dict[str, Any]]:
     for label, mb in (
         ("peak RSS, ingest of the big day", ingest["unthrottled"]["peak_rss_mb"]),
         ("peak RSS, ingest of the big day (rate-limited)", ingest["rate_limited"]["peak_rss_mb"]),
-        ("peak RSS, dbt build of the big day", m["big_day_dbt"]["peak_rss_mb"]),
+        ("peak RSS, dbt build of the big day", m.get("big_day_dbt", {}).get("peak_rss_mb")),
     ):
+        if mb is None:
+            out.append(_target(label, None, "MiB", f"<= {PEAK_MEMORY_TARGET_MB}", None, "not measured"))
+            continue
         out.append(_target(label, mb, "MiB", f"<= {PEAK_MEMORY_TARGET_MB}", mb <= PEAK_MEMORY_TARGET_MB))
     for name, q in m["bi"].items():
         if "skipped" in q:
@@ -110,16 +113,21 @@ def table(results: dict[str, Any]) -> str:
             f"| one partition's dbt build, {inc['history_days']} days of history | {inc['partition_build_s']} s "
             f"(initial {inc['history_days']}-day build {inc['initial_build_s']} s) |"
         )
-    bf = m["backfill"]
-    lines.append(
-        f"| backfill {bf['days']} days: one dbt run / per-day runs | {bf['one_run_s']} s / {bf['per_day_runs_s']} s "
-        f"(x{bf['speedup']}) |"
-    )
-    big = m["big_day_dbt"]
-    lines.append(
-        f"| dbt build of the big day ({big['revenium_completions']:,} Revenium calls, "
-        f"{big['fct_ai_calls_rows']:,} fct_ai_calls rows) | {big['seconds']} s, peak {big['peak_rss_mb']} MiB |"
-    )
+    bf = m.get("backfill")
+    big = m.get("big_day_dbt")
+    if bf is None or big is None:
+        lines.append("| backfill / big-day dbt build | not measured (run interrupted) |")
+        bf = big = None
+    if bf is not None:
+        lines.append(
+            f"| backfill {bf['days']} days: one dbt run / per-day runs | {bf['one_run_s']} s / {bf['per_day_runs_s']} s "
+            f"(x{bf['speedup']}) |"
+        )
+    if big is not None:
+        lines.append(
+            f"| dbt build of the big day ({big['revenium_completions']:,} Revenium calls, "
+            f"{big['fct_ai_calls_rows']:,} fct_ai_calls rows) | {big['seconds']} s, peak {big['peak_rss_mb']} MiB |"
+        )
     lines += ["", "| target | value | target | pass | note |", "|---|---|---|---|---|"]
     for t in results["targets"]:
         verdict = "skipped" if t["pass"] is None else ("PASS" if t["pass"] else "MISSED")
