@@ -37,9 +37,13 @@ def run_step(argv: Sequence[str], env: Mapping[str, str] | None = None, label: s
         stderr=subprocess.PIPE,
         text=True,
     )
+    # Peak RSS is the child's own VmHWM, polled: ``ru_maxrss`` from wait4 also counts the memory image the
+    # child was forked from (Linux records the pre-exec high-water mark), i.e. this parent's size.
+    hwm = _HighWaterMark(proc.pid)
     # Read both pipes to the end before reaping, so a chatty child never blocks on a full pipe.
     stdout, stderr = _drain(proc)
-    _, status, usage = os.wait4(proc.pid, 0)
+    hwm.stop()
+    _, status, _usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
@@ -50,7 +54,36 @@ def run_step(argv: Sequence[str], env: Mapping[str, str] | None = None, label: s
         if line.startswith("{"):
             output = json.loads(line)
             break
-    return StepResult(seconds, usage.ru_maxrss / 1024, output)
+    return StepResult(seconds, hwm.peak_kb / 1024, output)
+
+
+class _HighWaterMark:
+    """Polls ``VmHWM`` of one process (its peak resident set since exec) until stopped."""
+
+    def __init__(self, pid: int, interval_s: float = 0.05) -> None:
+        import threading
+
+        self.pid, self.interval_s, self.peak_kb = pid, interval_s, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+        except (OSError, ValueError):
+            pass
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self._read()
+
+    def stop(self) -> None:
+        self._read()  # the child has closed its pipes but is not reaped yet: its status is still readable
+        self._stop.set()
+        self._thread.join()
 
 
 def _drain(proc: subprocess.Popen[str]) -> tuple[str, str]:

@@ -109,6 +109,8 @@ def table(results: dict[str, Any]) -> str:
             f"peak {r['peak_rss_mb']} MiB |"
         )
     for inc in m["incremental"].values():
+        if not isinstance(inc, dict):
+            continue
         lines.append(
             f"| one partition's dbt build, {inc['history_days']} days of history | {inc['partition_build_s']} s "
             f"(initial {inc['history_days']}-day build {inc['initial_build_s']} s) |"
