@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: setup demo test test-fast test-postgres postgres-up postgres-down dev docs validate lint bootstrap-uv clean
+.PHONY: setup demo test test-fast test-postgres postgres-up postgres-down dev docs validate lint bootstrap-uv clean bench bench-quick
 
 bootstrap-uv:
 	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
@@ -47,6 +47,14 @@ docs: setup
 
 validate: setup
 	$(UV) run dagster definitions validate -w workspace.yaml
+
+# Performance benchmark (bench/run.py): the full run (~20 min on 2 cores) writes bench/results.json;
+# the quick one (same code, small sizes) writes bench/results-quick.json and runs in CI.
+bench: setup
+	$(UV) run python -m bench.run
+
+bench-quick: setup
+	$(UV) run python -m bench.run --quick
 
 lint: setup
 	$(UV) run ruff check . && $(UV) run ruff format --check .

@@ -10,7 +10,8 @@ are read by ``items_under``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from ingestion.http_client import VendorClient
@@ -71,6 +72,7 @@ def iter_pages(
     params: Mapping[str, Any],
     page_size: int = PAGE_SIZE,
     id_field: str | None = "id",
+    concurrency: int = 1,
 ) -> Iterator[list[dict[str, Any]]]:
     """Every page of a paged list, in the server's order.
 
@@ -79,15 +81,25 @@ def iter_pages(
     page size the server can serve (``min(page_size, 100)``). An empty page always ends the walk. With
     ``id_field``, records are de-duplicated across pages (a record that moves between pages while we
     read must not be counted twice); a record without an id is always passed on, for quarantine to see.
+
+    With ``concurrency > 1`` and a known ``totalPages``, up to that many of the following pages are
+    requested at once (each request still takes its slot from the client's pacer, so the vendor's rate
+    limit holds); pages are still handed out, de-duplicated and ended in page order, exactly as above.
     """
     seen: set[Any] = set()
-    page, total_pages = 0, None
     full = min(page_size, PAGE_SIZE)
-    while total_pages is None or page < total_pages:
-        body = client.get(path, params={**params, "page": page, "size": page_size})
+
+    def fetch(page: int) -> Any:
+        return client.get(path, params={**params, "page": page, "size": page_size})
+
+    first = fetch(0)
+    total_pages = hal_total_pages(first)
+    if total_pages is not None and concurrency > 1 and total_pages > 2:
+        bodies: Iterator[Any] = _prefetched(first, fetch, total_pages, concurrency)
+    else:
+        bodies = _sequential(first, fetch)
+    for page, body in enumerate(bodies):
         items = hal_items(body)
-        if page == 0:
-            total_pages = hal_total_pages(body)
         if id_field is not None:
             fresh = [r for r in items if r.get(id_field) is None or r.get(id_field) not in seen]
             seen.update(r.get(id_field) for r in fresh if r.get(id_field) is not None)
@@ -97,4 +109,30 @@ def iter_pages(
             yield fresh
         if not items or (total_pages is None and len(items) < full):
             break
+        if total_pages is not None and page + 1 >= total_pages:
+            break
+
+
+def _sequential(first: Any, fetch: Callable[[int], Any]) -> Iterator[Any]:
+    yield first
+    page = 1
+    while True:
+        yield fetch(page)
         page += 1
+
+
+def _prefetched(first: Any, fetch: Callable[[int], Any], total_pages: int, workers: int) -> Iterator[Any]:
+    """Bodies of pages 0 .. total_pages - 1 in order, with up to ``workers`` requests in flight; pages not
+    yet handed out are cancelled when the reader stops early."""
+    yield first
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="page-fetch")
+    pending: list[Future[Any]] = []
+    try:
+        next_page = 1
+        while next_page < total_pages or pending:
+            while next_page < total_pages and len(pending) < 2 * workers:
+                pending.append(pool.submit(fetch, next_page))
+                next_page += 1
+            yield pending.pop(0).result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

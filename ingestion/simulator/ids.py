@@ -33,6 +33,23 @@ def base62(value: int, width: int) -> str:
     return "".join(reversed(chars))
 
 
+_ALPHABET_BYTES = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
+
+
+def base62_many(values: np.ndarray, width: int) -> list[str]:
+    """``base62`` of many values at once (numpy digit arithmetic; the same strings)."""
+    v = np.asarray(values, dtype=np.uint64).copy()
+    digits = np.empty((len(v), width), dtype=np.uint8)
+    for k in range(width - 1, -1, -1):
+        digits[:, k] = (v % np.uint64(62)).astype(np.uint8)
+        v //= np.uint64(62)
+    if v.any():
+        raise ValueError("value does not fit the width")
+    return (
+        np.ascontiguousarray(_ALPHABET_BYTES[digits]).view(f"S{width}").ravel().astype(f"U{width}").tolist()
+    )
+
+
 def name_hashid(name: str, width: int = 7) -> str:
     """A stable hashid for a catalogue entity, independent of the seed."""
     digest = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big")

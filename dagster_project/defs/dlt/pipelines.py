@@ -19,6 +19,13 @@ os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory cap while dlt loads (``AIECON_DUCKDB_MEMORY_LIMIT``, default 1GB). DuckDB's own
+    default is 80% of RAM: a 1M-row delete-insert merge then held over 2 GB resident, which it does not need
+    (with a cap, DuckDB spills to a temporary directory beside the warehouse instead)."""
+    return os.environ.get("AIECON_DUCKDB_MEMORY_LIMIT", "1GB")
+
+
 def vendor_pipeline(vendor: str) -> Pipeline:
     return dlt.pipeline(
         pipeline_name=f"aiecon_{vendor}",
@@ -32,4 +39,9 @@ def warehouse_destination() -> Destination:
     """The configured warehouse; credentials come from the environment at run time, never from code."""
     if destination_name() == "postgres":
         return dlt.destinations.postgres(credentials=postgres_settings().dlt_credentials())
-    return dlt.destinations.duckdb(credentials=str(warehouse_path()))
+    return dlt.destinations.duckdb(
+        credentials={
+            "database": str(warehouse_path()),
+            "global_config": {"memory_limit": duckdb_memory_limit()},
+        }
+    )

@@ -1,0 +1,49 @@
+"""Child step: one day of every vendor source (all resources) through dlt into a DuckDB warehouse.
+
+This is the base day the history is made of (``bench/history.py``). Last stdout line: JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from datetime import date, timedelta
+
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
+
+import dlt  # noqa: E402
+
+from bench.measure import emit  # noqa: E402
+from ingestion.arrow_pages import utc_day_start  # noqa: E402
+from ingestion.helicone import helicone_source  # noqa: E402
+from ingestion.orq import orq_source  # noqa: E402
+from ingestion.revenium import revenium_source  # noqa: E402
+
+SOURCES = {"revenium": revenium_source, "helicone": helicone_source, "orq": orq_source}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--day", type=date.fromisoformat, required=True)
+    p.add_argument("--warehouse", required=True)
+    p.add_argument("--pipelines-dir", required=True)
+    args = p.parse_args()
+    start = utc_day_start(args.day)
+    seconds = {}
+    for vendor, make in SOURCES.items():
+        t0 = time.perf_counter()
+        pipeline = dlt.pipeline(
+            pipeline_name=f"bench_base_{vendor}",
+            pipelines_dir=args.pipelines_dir,
+            destination=dlt.destinations.duckdb(credentials=args.warehouse),
+            dataset_name=f"raw_{vendor}",
+        )
+        pipeline.run(make(start, start + timedelta(days=1))).raise_on_failed_jobs()
+        seconds[vendor] = time.perf_counter() - t0
+    emit({"seconds_by_vendor": seconds})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Child step: one day of Revenium completions through the project's own ingest path into DuckDB.
+
+``python -m bench.ingest_step --day D --warehouse W --pipelines-dir P``. The simulator's address and key
+come from the environment (as in production). The dlt pipeline runs its three phases one by one so the
+parent can see where the time goes; the last stdout line is a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+from datetime import UTC, date, datetime, timedelta
+
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+
+import duckdb  # noqa: E402
+
+from bench.measure import emit  # noqa: E402
+from dagster_project.defs.dlt.pipelines import vendor_pipeline  # noqa: E402
+from ingestion.revenium import revenium_source  # noqa: E402
+
+
+def _peak_mb() -> int:
+    """This process's peak RSS so far (MiB): read after each phase, it says which phase set the peak."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--day", type=date.fromisoformat, required=True)
+    p.add_argument("--warehouse", required=True)
+    p.add_argument("--pipelines-dir", required=True)
+    args = p.parse_args()
+    os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
+    start = datetime(args.day.year, args.day.month, args.day.day, tzinfo=UTC)
+    source = revenium_source(start, start + timedelta(days=1)).with_resources("completions")
+    # The production pipeline (destination settings included), pointed at this run's files.
+    os.environ["AIECON_WAREHOUSE"] = args.warehouse
+    os.environ["AIECON_DATA_DIR"] = args.pipelines_dir
+    pipeline = vendor_pipeline("revenium")
+    phases = {}
+    t0 = time.perf_counter()
+    pipeline.extract(source)
+    phases["extract_s"] = time.perf_counter() - t0
+    phases["peak_rss_mb_after_extract"] = _peak_mb()
+    t1 = time.perf_counter()
+    pipeline.normalize()
+    phases["normalize_s"] = time.perf_counter() - t1
+    phases["peak_rss_mb_after_normalize"] = _peak_mb()
+    t2 = time.perf_counter()
+    pipeline.load().raise_on_failed_jobs()
+    phases["load_s"] = time.perf_counter() - t2
+    total = time.perf_counter() - t0
+    with duckdb.connect(args.warehouse, read_only=True) as con:
+        (rows,) = con.execute("select count(*) from raw_revenium.completions").fetchone()
+    emit({"rows": rows, "seconds": total, **phases})
+
+
+if __name__ == "__main__":
+    main()

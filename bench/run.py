@@ -1,0 +1,313 @@
+"""The benchmark: ``python -m bench.run`` (``make bench``), or ``--quick`` (``make bench-quick``).
+
+Measures, in one run on this machine, with the sizes given by the arguments:
+
+(a) ingest: a day of Revenium completions from the simulator through the project's ingest path into
+    DuckDB, unthrottled and rate-limited (the vendor's 100 req/s bucket, 100-row pages), beside DuckDB's
+    ``read_json`` over the same records (the ceiling) and the simulator's own page-serving rate;
+(b) incremental cost: one partition's ``dbt build`` with a short and a long history;
+(c) backfill: N days as one ``dbt build`` against N per-day builds;
+(d) peak memory (RSS) of the ingest step and of the dbt build of the big day;
+(e) BI latency of typical analyst queries on the long history.
+
+Results go to a JSON file, with each target, the measured figure and pass/fail; a table is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench import bi, history, report, serving
+from bench.dbt_steps import dbt_build
+from bench.measure import REPO_ROOT, python_step
+from dagster_project.local_stack import simulator
+from ingestion.simulator.world import World
+
+INGEST_DAY = date(2026, 3, 3)  # a Tuesday: a full weekday
+HISTORY_START = date(2026, 1, 5)  # a Monday; the base day of the history
+SEED = 42
+UNTHROTTLED = {"REVENIUM_ANALYTICS_RPS": "0", "REVENIUM_PLATFORM_RPS": "0"}
+
+FULL = {
+    "ingest_calls": 1_000_000,
+    "base_calls": 10_000,
+    "history_calls": 100_000,
+    "short_history": 7,
+    "long_history": 90,
+    "backfill_days": 30,
+    "bi_repeats": 20,
+}
+QUICK = {
+    "ingest_calls": 20_000,
+    "base_calls": 2_000,
+    "history_calls": 4_000,
+    "short_history": 2,
+    "long_history": 6,
+    "backfill_days": 2,
+    "bi_repeats": 3,
+}
+
+
+def _args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="small sizes (CI): about a minute")
+    for name, default in FULL.items():
+        p.add_argument(f"--{name.replace('_', '-')}", type=int, default=None, help=f"default {default}")
+    p.add_argument(
+        "--ingest-results",
+        type=Path,
+        default=None,
+        help="reuse the ingest section of an earlier run's (partial) results instead of measuring it again",
+    )
+    p.add_argument("--out", type=Path, default=None, help="results file (default bench/results[-quick].json)")
+    p.add_argument(
+        "--work-dir", type=Path, default=None, help="scratch space (default $AIECON_DATA_DIR/bench)"
+    )
+    return p.parse_args()
+
+
+def _sizes(args: argparse.Namespace) -> dict[str, int]:
+    base = QUICK if args.quick else FULL
+    return {k: getattr(args, k) if getattr(args, k) is not None else v for k, v in base.items()}
+
+
+def _calls_per_day_for(target: int, day: date) -> int:
+    """The world's ``calls_per_day`` whose expected count on ``day`` is ``target`` (weekday rhythm)."""
+    probe = World(seed=SEED, calls_per_day=1_000_000)
+    return round(target * 1_000_000 / probe.expected_calls(day))
+
+
+def _warm(base_url: str) -> None:
+    """Ask for one record, so that the day is generated before anything is timed."""
+    import requests
+
+    from ingestion.revenium.source import COMPLETIONS_PATH
+
+    start = datetime(INGEST_DAY.year, INGEST_DAY.month, INGEST_DAY.day, tzinfo=UTC)
+    params = {
+        "teamId": os.environ["REVENIUM_TEAM_IDS"],
+        "startDate": start.isoformat().replace("+00:00", "Z"),
+        "endDate": (start + timedelta(days=1)).isoformat().replace("+00:00", "Z"),
+        "size": 1,
+    }
+    headers = {"x-api-key": os.environ["REVENIUM_API_KEY"]}
+    requests.get(base_url + "/revenium" + COMPLETIONS_PATH, params=params, headers=headers, timeout=300)
+
+
+def _ingest(work: Path, calls_per_day: int, env: dict[str, str], name: str) -> dict[str, Any]:
+    warehouse = work / f"ingest_{name}.duckdb"
+    warehouse.unlink(missing_ok=True)
+    shutil.rmtree(work / f"pipelines_{name}", ignore_errors=True)
+    step = python_step(
+        "bench.ingest_step",
+        "--day",
+        INGEST_DAY.isoformat(),
+        "--warehouse",
+        str(warehouse),
+        "--pipelines-dir",
+        str(work / f"pipelines_{name}"),
+        env=env,
+    )
+    out = step.output
+    return {
+        "rows": out["rows"],
+        "seconds": round(out["seconds"], 2),
+        "records_per_s": round(out["rows"] / out["seconds"]),
+        "phases_s": {k: round(out[k], 2) for k in ("extract_s", "normalize_s", "load_s")},
+        "peak_rss_mb": round(step.peak_rss_mb),
+        "peak_rss_mb_after_extract": out["peak_rss_mb_after_extract"],
+        "peak_rss_mb_after_normalize": out["peak_rss_mb_after_normalize"],
+    }
+
+
+def measure_ingest(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
+    cpd = _calls_per_day_for(sizes["ingest_calls"], INGEST_DAY)
+    result: dict[str, Any] = {"day": INGEST_DAY.isoformat(), "world_calls_per_day": cpd}
+    with simulator(seed=SEED, calls_per_day=cpd, extra_args=("--no-rate-limits",)) as url:
+        _warm(url)
+        print("ingest: simulator page serving ...", flush=True)
+        result["simulator_serving"] = serving.serve_pages(INGEST_DAY, work / "pages.jsonl")
+        print("ingest: unthrottled ...", flush=True)
+        result["unthrottled"] = _ingest(work, cpd, UNTHROTTLED, "unthrottled")
+    print("ingest: read_json ceiling ...", flush=True)
+    print("ingest: client-side costs without HTTP ...", flush=True)
+    result["client_costs"] = serving.client_costs(work / "pages.jsonl")
+    n = serving.pages_to_ndjson(work / "pages.jsonl", work / "ndjson")
+    ceiling = serving.read_json_ceiling(work / "ndjson", work / "ceiling.duckdb")
+    if ceiling["rows"] != n:
+        raise RuntimeError(f"read_json read {ceiling['rows']} records of {n}")
+    result["read_json_ceiling"] = {k: round(v, 2) if isinstance(v, float) else v for k, v in ceiling.items()}
+    (work / "pages.jsonl").unlink()
+    shutil.rmtree(work / "ndjson")
+    with simulator(seed=SEED, calls_per_day=cpd) as url:
+        _warm(url)
+        print("ingest: rate-limited (faithful) ...", flush=True)
+        result["rate_limited"] = _ingest(work, cpd, {}, "rate_limited")
+    for name in ("unthrottled", "rate_limited"):
+        result[name]["ratio_to_ceiling"] = round(result[name]["records_per_s"] / ceiling["records_per_s"], 4)
+    return result
+
+
+def _build_history(work: Path, base: Path, name: str, days: int, copies: int) -> Path:
+    """A copy of the base warehouse with raw rows for ``days`` days from HISTORY_START, ``copies`` copies
+    of the base day's events on each."""
+    path = history.copy_warehouse(base, work / f"{name}.duckdb")
+    history.replicate(path, HISTORY_START, [HISTORY_START + timedelta(days=k) for k in range(days)], copies)
+    return path
+
+
+def measure_warehouse(work: Path, sizes: dict[str, int], partial: Path) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+
+    def keep() -> None:
+        saved = json.loads(partial.read_text())
+        partial.write_text(json.dumps({**saved, **result}, indent=2) + "\n")
+
+    target = work / "dbt_target"
+    base = work / "base.duckdb"
+    base.unlink(missing_ok=True)
+    cpd = _calls_per_day_for(sizes["base_calls"], HISTORY_START)
+    print("history: base day through the real sources ...", flush=True)
+    with simulator(seed=SEED, calls_per_day=cpd, extra_args=("--no-rate-limits",)):
+        step = python_step(
+            "bench.base_day_step",
+            "--day",
+            HISTORY_START.isoformat(),
+            "--warehouse",
+            str(base),
+            "--pipelines-dir",
+            str(work / "pipelines_base"),
+            env=UNTHROTTLED,
+        )
+    result["base_day"] = {
+        "day": HISTORY_START.isoformat(),
+        "revenium_completions": report.count(base, "raw_revenium.completions"),
+        "seconds_by_vendor": {k: round(v, 2) for k, v in step.output["seconds_by_vendor"].items()},
+    }
+
+    copies = max(1, round(sizes["history_calls"] / max(result["base_day"]["revenium_completions"], 1)))
+    result["base_day"]["copies_per_history_day"] = copies
+
+    # (b) incremental cost: marts of N days built, then the next partition alone.
+    incremental: dict[str, Any] = {}
+    for label, days in (("short", sizes["short_history"]), ("long", sizes["long_history"])):
+        print(f"history: {days} days ...", flush=True)
+        t0 = time.perf_counter()
+        path = _build_history(work, base, f"history_{label}", days + 1, copies)
+        replicate_s = time.perf_counter() - t0
+        initial = dbt_build(path, HISTORY_START, days, target)
+        partition = dbt_build(path, HISTORY_START + timedelta(days=days), 1, target)
+        incremental[label] = {
+            "history_days": days,
+            "replicate_s": round(replicate_s, 1),
+            "initial_build_s": round(initial.seconds, 1),
+            "partition_build_s": round(partition.seconds, 2),
+            "partition_peak_rss_mb": round(partition.peak_rss_mb),
+            "fct_ai_calls_rows": report.count(path, "marts.fct_ai_calls"),
+        }
+        if label == "long":
+            print("bi: queries ...", flush=True)
+            result["bi"] = bi.measure(
+                path, HISTORY_START + timedelta(days=days), sizes["bi_repeats"], report.BI_P95_TARGET_MS
+            )
+            result["bi_warehouse"] = {
+                "days": days + 1,
+                "fct_ai_calls_rows": incremental[label]["fct_ai_calls_rows"],
+            }
+        path.unlink()
+        result["incremental"] = incremental
+        keep()
+
+    # (c) backfill: N days as one dbt run against N per-day runs, on two copies of the same raw data.
+    n = sizes["backfill_days"]
+    print(f"backfill: {n} days, one run and per day ...", flush=True)
+    one = _build_history(work, base, "backfill_one", n, copies)
+    per_day = history.copy_warehouse(one, work / "backfill_per_day.duckdb")
+    one_run = dbt_build(one, HISTORY_START, n, target)
+    t0 = time.perf_counter()
+    for k in range(n):
+        dbt_build(per_day, HISTORY_START + timedelta(days=k), 1, target)
+    per_day_s = time.perf_counter() - t0
+    same = report.count(one, "marts.fct_ai_calls") == report.count(per_day, "marts.fct_ai_calls")
+    result["backfill"] = {
+        "days": n,
+        "one_run_s": round(one_run.seconds, 1),
+        "per_day_runs_s": round(per_day_s, 1),
+        "speedup": round(per_day_s / one_run.seconds, 2),
+        "same_fct_ai_calls_rows": same,
+    }
+    one.unlink()
+    per_day.unlink()
+    keep()
+
+    # (d) dbt on the big day: the base day copied until it holds about ingest_calls Revenium calls.
+    big_copies = max(1, round(sizes["ingest_calls"] / max(result["base_day"]["revenium_completions"], 1)))
+    print(f"memory: dbt on a day of {big_copies} x the base day ...", flush=True)
+    big = history.copy_warehouse(base, work / "big_day.duckdb")
+    history.replicate(big, HISTORY_START, [HISTORY_START], copies_per_day=big_copies)
+    build = dbt_build(big, HISTORY_START, 1, target)
+    result["big_day_dbt"] = {
+        "copies_of_base_day": big_copies,
+        "revenium_completions": report.count(big, "raw_revenium.completions"),
+        "fct_ai_calls_rows": report.count(big, "marts.fct_ai_calls"),
+        "seconds": round(build.seconds, 1),
+        "peak_rss_mb": round(build.peak_rss_mb),
+    }
+    big.unlink()
+    return result
+
+
+def main() -> None:
+    args = _args()
+    sizes = _sizes(args)
+    out = args.out or REPO_ROOT / "bench" / ("results-quick.json" if args.quick else "results.json")
+    data_dir = Path(os.environ.get("AIECON_DATA_DIR", REPO_ROOT / "data"))
+    work = (args.work_dir or data_dir / ("bench-quick" if args.quick else "bench")).resolve()
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    started = time.perf_counter()
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    if args.ingest_results:  # figures of an earlier run's ingest section (see --ingest-results)
+        measured: dict[str, Any] = {"ingest": json.loads(args.ingest_results.read_text())["ingest"]}
+    else:
+        measured = {"ingest": measure_ingest(work, sizes)}
+    # Keep what is measured so far: a later failure must not lose a 20-minute run's figures.
+    out.with_suffix(".partial.json").write_text(json.dumps(measured, indent=2) + "\n")
+    measured.update(measure_warehouse(work, sizes, out.with_suffix(".partial.json")))
+    results = {
+        "run": {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "quick": args.quick,
+            "sizes": sizes,
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "system": platform.platform(),
+            },
+            "wall_s": round(time.perf_counter() - started, 1),
+            "history_note": history.NOTE,
+            "ingest_section_from": str(args.ingest_results) if args.ingest_results else "this run",
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
+        "measured": measured,
+        "targets": report.targets(measured),
+    }
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    out.with_suffix(".partial.json").unlink(missing_ok=True)
+    print(report.table(results))
+    print(f"\nwritten: {out}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The simulator's own page-serving rate, and the ``read_json`` ceiling over the same records.
+
+Pages are fetched over HTTP from a simulator with rate limits off, by several threads, and kept as raw
+bytes (no JSON parsing): what is measured is the simulator and the loopback HTTP stack. The page bodies are
+then turned into newline-delimited JSON records (untimed) for DuckDB's ``read_json``, the machine's ceiling
+for "JSON records into a DuckDB table".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import requests
+
+from ingestion.arrow_pages import utc_day_start
+from ingestion.revenium.source import COMPLETIONS_PATH
+from ingestion.windows import iso_z
+
+PAGE_SIZE = 100
+
+
+def _page_params(day: date, page: int) -> dict[str, Any]:
+    start = utc_day_start(day)
+    return {
+        "teamId": os.environ["REVENIUM_TEAM_IDS"].split(",")[0],
+        "startDate": iso_z(start),
+        "endDate": iso_z(start + timedelta(days=1)),
+        "sort": "timestamp,asc",
+        "page": page,
+        "size": PAGE_SIZE,
+    }
+
+
+def serve_pages(day: date, out_file: Path, threads: int = 4) -> dict[str, Any]:
+    """Fetch every completions page of ``day`` (bytes only) into ``out_file``, one page body per line."""
+    url = os.environ["REVENIUM_BASE_URL"] + COMPLETIONS_PATH
+    headers = {"x-api-key": os.environ["REVENIUM_API_KEY"], "Accept": "application/json"}
+    local = __import__("threading").local()
+
+    def fetch(page: int) -> bytes:
+        session = getattr(local, "session", None) or requests.Session()
+        local.session = session
+        response = session.get(url, params=_page_params(day, page), headers=headers, timeout=120)
+        response.raise_for_status()
+        return response.content
+
+    started = time.perf_counter()
+    first = fetch(0)
+    total = json.loads(first)["page"]
+    n_pages, n_records = int(total["totalPages"]), int(total["totalElements"])
+    size = len(first)
+    with out_file.open("wb") as out, ThreadPoolExecutor(threads) as pool:
+        out.write(first.replace(b"\n", b" ") + b"\n")
+        for body in pool.map(fetch, range(1, n_pages)):
+            size += len(body)
+            # A newline inside JSON text is always whitespace (strings escape it): one page per line.
+            out.write(body.replace(b"\n", b" ") + b"\n")
+    seconds = time.perf_counter() - started
+    return {
+        "records": n_records,
+        "pages": n_pages,
+        "seconds": seconds,
+        "records_per_s": n_records / seconds,
+        "mb_per_s": size / 1e6 / seconds,
+        "bytes_per_record": size / max(n_records, 1),
+        "threads": threads,
+    }
+
+
+def pages_to_ndjson(pages_file: Path, out_dir: Path, files: int = 8) -> int:
+    """The records of every page as newline-delimited JSON, spread over ``files`` files (untimed prep)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outs = [(out_dir / f"part-{i:02d}.ndjson").open("w") for i in range(files)]
+    n = 0
+    try:
+        with pages_file.open("rb") as pages:
+            for i, line in enumerate(pages):
+                records = json.loads(line)["_embedded"]["aICompletionMetricResourceList"]
+                outs[i % files].write("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records))
+                n += len(records)
+    finally:
+        for f in outs:
+            f.close()
+    return n
+
+
+def read_json_ceiling(ndjson_dir: Path, warehouse: Path) -> dict[str, Any]:
+    """Seconds for DuckDB to read the records into a table of a fresh database file."""
+    warehouse.unlink(missing_ok=True)
+    with duckdb.connect(str(warehouse)) as con:
+        started = time.perf_counter()
+        con.execute(
+            "create table completions as select * from "
+            f"read_json('{ndjson_dir}/*.ndjson', format = 'newline_delimited')"
+        )
+        con.execute("checkpoint")
+        seconds = time.perf_counter() - started
+        (rows,) = con.execute("select count(*) from completions").fetchone()
+    return {"rows": rows, "seconds": seconds, "records_per_s": rows / seconds}
+
+
+def client_costs(pages_file: Path, batch_pages: int = 200) -> dict[str, Any]:
+    """Where the client's CPU goes, without HTTP: decoding the page bodies (``decode_json``, as the client
+    does) and projecting their records to Arrow (``records_to_table``, in batches as the source does)."""
+    from datetime import UTC, datetime
+
+    from ingestion.arrow_pages import records_to_table
+    from ingestion.http_client import decode_json
+    from ingestion.raw_tables import REVENIUM_COMPLETIONS
+    from ingestion.windows import Window
+
+    window = Window(datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
+    decode_s = project_s = 0.0
+    n = 0
+    with pages_file.open("rb") as pages:
+        while True:
+            lines = [line for _, line in zip(range(batch_pages), pages, strict=False)]
+            if not lines:
+                break
+            t0 = time.perf_counter()
+            records = [
+                r for line in lines for r in decode_json(line)["_embedded"]["aICompletionMetricResourceList"]
+            ]
+            t1 = time.perf_counter()
+            records_to_table(REVENIUM_COMPLETIONS, records, window, {"team_id": "t"})
+            t2 = time.perf_counter()
+            decode_s += t1 - t0
+            project_s += t2 - t1
+            n += len(records)
+    return {
+        "records": n,
+        "json_decode_s": round(decode_s, 2),
+        "json_decode_records_per_s": round(n / decode_s),
+        "arrow_projection_s": round(project_s, 2),
+        "arrow_projection_records_per_s": round(n / project_s),
+    }

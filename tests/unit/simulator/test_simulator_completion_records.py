@@ -1,0 +1,39 @@
+"""The page builder ``completion_records`` (column-wise) serves exactly the records of ``completion_record``."""
+
+from datetime import date
+
+import numpy as np
+
+from ingestion.simulator.ids import base62, base62_many
+from ingestion.simulator.responses import encode_json
+from ingestion.simulator.revenium_api import completion_record, completion_records
+from ingestion.simulator.timefmt import iso_ms
+from ingestion.simulator.world import World
+
+
+def test_column_wise_records_equal_the_record_by_record_ones_byte_for_byte():
+    calls = World(seed=11, calls_per_day=3000).calls(date(2026, 3, 3))
+    rows = np.arange(calls.n)
+    one_by_one = [completion_record(calls, i) for i in rows]
+    assert any(r["parentTransactionId"] is None for r in one_by_one)
+    assert any(r["parentTransactionId"] is not None for r in one_by_one)
+    assert any(r["errorReason"] is not None for r in one_by_one)
+    column_wise = [r for k in range(0, calls.n, 100) for r in completion_records(calls, rows[k : k + 100])]
+    assert encode_json(column_wise) == encode_json(one_by_one)
+    # an arbitrary selection (not a contiguous run) and an empty one
+    pick = rows[::7][::-1]
+    assert completion_records(calls, pick) == [completion_record(calls, i) for i in pick]
+    assert completion_records(calls, rows[:0]) == []
+
+
+def test_base62_many_matches_base62_at_the_edges():
+    values = np.array([0, 1, 61, 62, 62**9 - 1, 2**48 - 1], dtype=np.uint64)
+    assert base62_many(values, 9) == [base62(int(v), 9) for v in values]
+    assert base62_many(values, 9)[0] == "000000000"
+
+
+def test_iso_times_match():
+    from ingestion.simulator.revenium_api import iso_ms_many
+
+    ms = np.array([0, 1_772_496_000_123, 1_772_582_399_999], dtype=np.int64)
+    assert iso_ms_many(ms) == [iso_ms(int(v)) for v in ms]
