@@ -90,3 +90,23 @@
 {% macro milliseconds_between(start, end) -%}
     {{ dbt.cast(dbt.datediff(start, end, 'millisecond'), dbt.type_bigint()) }}
 {%- endmacro %}
+
+
+{#- "not materialized" after "<cte> as" for a CTE read more than once whose rows a consumer filters: DuckDB
+    and PostgreSQL (12+) otherwise materialize such a CTE whole, so a filter on the view (a partition run's
+    window on day) could not reach the tables below it and every run would read the whole history (issue 8).
+    Inlining changes no result. Other adapters: nothing (their default). -#}
+{% macro cte_inlined() -%}
+    {{ return(adapter.dispatch('cte_inlined', 'ai_economics')()) }}
+{%- endmacro %}
+
+{% macro default__cte_inlined() -%}
+{%- endmacro %}
+
+{% macro duckdb__cte_inlined() -%}
+    not materialized
+{%- endmacro %}
+
+{% macro postgres__cte_inlined() -%}
+    not materialized
+{%- endmacro %}

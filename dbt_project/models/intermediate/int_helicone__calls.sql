@@ -9,7 +9,7 @@
 
 with
 
-calls as (
+calls as {{ cte_inlined() }} (
 
     select * from {{ ref('stg_helicone__requests') }}
 

@@ -10,7 +10,7 @@
 
 with
 
-spans as (
+spans as {{ cte_inlined() }} (
 
     select * from {{ ref('stg_orq__spans') }}
 

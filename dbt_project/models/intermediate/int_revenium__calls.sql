@@ -7,7 +7,7 @@
 -#}
 with
 
-calls as (
+calls as {{ cte_inlined() }} (
 
     select
         call_id, source_system, vendor_call_id, team_id, transaction_id, parent_transaction_id, modality,
