@@ -19,15 +19,33 @@
     Incremental by trace_day: a run rebuilds the traces that start in its window, with all their calls
     (also those of later days already loaded), so a daily run does not grow with the history.
 -#}
+{%- set trace_key = dbt.concat(['source_system', "':'", 'trace_id']) -%}
+{%- set window = in_partition_window('day') -%}
 with
 
+{% if window != '(1 = 1)' -%}
+{#- A trace whose first day is in the window has a call in the window: only those traces are read, with all
+    their calls (also those of other days, which decide the first day), not the whole history. -#}
+window_traces as (
+
+    select distinct {{ trace_key }} as trace_key
+    from {{ ref('fct_ai_calls') }}
+    where trace_id is not null
+        and {{ window }}
+
+),
+
+{% endif -%}
 all_calls as (
 
     select
-        {{ dbt.concat(['source_system', "':'", 'trace_id']) }} as trace_key,
+        {{ trace_key }} as trace_key,
         fct.*
     from {{ ref('fct_ai_calls') }} as fct
     where trace_id is not null
+    {%- if window != '(1 = 1)' %}
+        and {{ trace_key }} in (select trace_key from window_traces)
+    {%- endif %}
 
 ),
 
