@@ -16,8 +16,11 @@ from dagster_project.defs.dbt.project import dbt_executable
 from dagster_project.settings import DBT_PROJECT_DIR
 
 
-def dbt_build(warehouse: Path, first_day: date, days: int, target_path: Path) -> StepResult:
-    """``dbt build`` of [first_day, first_day + days); raises (with dbt's output tail) when it fails."""
+def dbt_build(
+    warehouse: Path, first_day: date, days: int, target_path: Path, memory_limit: str | None = None
+) -> StepResult:
+    """``dbt build`` of [first_day, first_day + days); raises (with dbt's output tail) when it fails.
+    ``memory_limit`` sets ``AIECON_DUCKDB_MEMORY_LIMIT`` for this build (else dbt's default)."""
     dbt_vars = {"min_date": first_day.isoformat(), "max_date": (first_day + timedelta(days=days)).isoformat()}
     argv = [
         dbt_executable(),
@@ -32,4 +35,8 @@ def dbt_build(warehouse: Path, first_day: date, days: int, target_path: Path) ->
         "--target-path",
         str(target_path),
     ]
-    return run_step(argv, env={"AIECON_WAREHOUSE": str(warehouse)}, label=f"dbt build {dbt_vars}")
+    env = {
+        "AIECON_WAREHOUSE": str(warehouse),
+        **({"AIECON_DUCKDB_MEMORY_LIMIT": memory_limit} if memory_limit else {}),
+    }
+    return run_step(argv, env=env, label=f"dbt build {dbt_vars}")
