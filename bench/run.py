@@ -133,7 +133,9 @@ def measure_ingest(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {"day": INGEST_DAY.isoformat(), "world_calls_per_day": cpd}
     with simulator(seed=SEED, calls_per_day=cpd, extra_args=("--no-rate-limits",)) as url:
         _warm(url)
-        print("ingest: simulator page serving ...", flush=True)
+        print("ingest: simulator page serving (first read renders the records) ...", flush=True)
+        result["simulator_first_read"] = serving.serve_pages(INGEST_DAY, work / "pages.jsonl")
+        print("ingest: simulator page serving (records rendered) ...", flush=True)
         result["simulator_serving"] = serving.serve_pages(INGEST_DAY, work / "pages.jsonl")
         print("ingest: unthrottled ...", flush=True)
         result["unthrottled"] = _ingest(work, cpd, UNTHROTTLED, "unthrottled")

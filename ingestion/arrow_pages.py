@@ -197,14 +197,8 @@ def project(
     """
     constants = dict(constants or {})
     n = len(records)
-    declared = table.declared_paths
     arrays: dict[str, pa.Array] = {}
     rejected: dict[int, tuple[str, str | None, str]] = {}  # row -> (rule, column, reason)
-
-    def reject(mask: pa.Array, rule: str, column: str | None, reason: Callable[[int], str]) -> None:
-        for i in pc.indices_nonzero(mask).to_pylist():
-            rejected.setdefault(i, (rule, column, reason(i)))
-
     structs = _records_as_structs(records)
     for column in table.columns:
         if column.name in constants:
@@ -218,8 +212,67 @@ def project(
             arrays[column.name], bad = _column_array(column.name, values, column.type)
             for i, reason in bad.items():
                 rejected.setdefault(i, (TYPE_CHANGE, column.name, reason))
+    arrays["_extra_fields"] = _extra_fields_array(records, table.declared_paths)
+    return _apply_row_rules(table, arrays, n, rejected, window, day, record_of=records.__getitem__)
 
-    arrays["_extra_fields"] = _extra_fields_array(records, declared)
+
+def project_columnar(
+    table: RawTable,
+    structs: pa.StructArray,
+    window: Window,
+    constants: Mapping[str, Any] | None = None,
+) -> pa.Table | None:
+    """``project`` of records already decoded into one Arrow StructArray (``decode_pages``), or None
+    when the result could differ from ``project``'s on the same records — a field whose type needs the
+    per-record reading, an undeclared field, a record breaking a row rule: the caller then decodes those
+    records one by one and calls ``project``. When it returns a table, it is the table ``project``
+    returns (same columns, types and values; tests/unit/ingestion/test_columnar_pages.py)."""
+    constants = dict(constants or {})
+    n = len(structs)
+    if not pa.types.is_struct(structs.type):
+        return None
+    if {f.name for f in structs.type} - table.declared_paths:
+        return None  # an undeclared field goes to _extra_fields, which takes the per-record path
+    arrays: dict[str, pa.Array] = {}
+    for column in table.columns:
+        if column.name in constants:
+            arrays[column.name] = pa.array([constants[column.name]] * n, type=column.type)
+        elif column.path is not None:
+            fast = _struct_column(structs, column.path, column.type)
+            if fast is None:
+                return None
+            arrays[column.name] = fast
+    arrays["_extra_fields"] = pa.nulls(n, type=pa.string())
+    try:
+        projection = _apply_row_rules(table, arrays, n, {}, window, None, record_of=None)
+    except _NeedsRecords:
+        return None
+    return projection.table
+
+
+class _NeedsRecords(Exception):
+    """A record was rejected, and quarantine needs it as a record (``project_columnar`` falls back)."""
+
+
+def _apply_row_rules(
+    table: RawTable,
+    arrays: dict[str, pa.Array],
+    n: int,
+    rejected: dict[int, tuple[str, str | None, str]],
+    window: Window,
+    day: date | None,
+    record_of: Callable[[int], Mapping[str, Any]] | None,
+) -> Projection:
+    """The row rules over the typed columns, the bookkeeping columns, and the split into kept and
+    rejected records (``record_of(i)`` is record ``i``; without it a rejection raises _NeedsRecords)."""
+
+    def reject(mask: pa.Array, rule: str, column: str | None, reason: Callable[[int], str]) -> None:
+        hits = pc.indices_nonzero(mask).to_pylist()
+        if hits and record_of is None:
+            raise _NeedsRecords
+        for i in hits:
+            rejected.setdefault(i, (rule, column, reason(i)))
+
     arrays["_window_start"] = pa.array([window.start] * n, type=TIMESTAMP)
     arrays["_window_end"] = pa.array([window.end] * n, type=TIMESTAMP)
 
@@ -267,7 +320,7 @@ def project(
     return Projection(
         table=pa.Table.from_arrays(columns, schema=schema),
         rejected=[
-            RejectedRecord(records[i], rule, column, reason, quarantine_day(i))
+            RejectedRecord(record_of(i), rule, column, reason, quarantine_day(i))  # type: ignore[misc]
             for i, (rule, column, reason) in sorted(rejected.items())
         ],
     )

@@ -60,12 +60,13 @@ def bucket_of(path: str) -> str:
 class PacedClient(VendorClient):
     """A ``VendorClient`` that waits for its bucket's next slot before each request."""
 
-    def request(
+    def _send(
         self,
         method: str,
         path: str,
-        params: Mapping[str, Any] | None = None,
-        json_body: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None,
+        json_body: Mapping[str, Any] | None,
+        decode: bool,
     ) -> Any:
         pacer(bucket_of("/" + path.lstrip("/"))).wait()
-        return super().request(method, path, params=params, json_body=json_body)
+        return super()._send(method, path, params, json_body, decode)

@@ -10,7 +10,8 @@ are read by ``items_under``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import itertools
+from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -73,6 +74,7 @@ def iter_pages(
     page_size: int = PAGE_SIZE,
     id_field: str | None = "id",
     concurrency: int = 1,
+    first: Any = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """Every page of a paged list, in the server's order.
 
@@ -85,6 +87,7 @@ def iter_pages(
     With ``concurrency > 1`` and a known ``totalPages``, up to that many of the following pages are
     requested at once (each request still takes its slot from the client's pacer, so the vendor's rate
     limit holds); pages are still handed out, de-duplicated and ended in page order, exactly as above.
+    ``first`` is the body of page 0 when the caller has already asked for it.
     """
     seen: set[Any] = set()
     full = min(page_size, PAGE_SIZE)
@@ -92,25 +95,33 @@ def iter_pages(
     def fetch(page: int) -> Any:
         return client.get(path, params={**params, "page": page, "size": page_size})
 
-    first = fetch(0)
+    if first is None:
+        first = fetch(0)
     total_pages = hal_total_pages(first)
-    if total_pages is not None and concurrency > 1 and total_pages > 2:
-        bodies: Iterator[Any] = _prefetched(first, fetch, total_pages, concurrency)
+    if total_pages is not None and total_pages > 2:
+        bodies: Iterator[Any] = itertools.chain(
+            [first], prefetched(fetch, range(1, total_pages), concurrency)
+        )
     else:
         bodies = _sequential(first, fetch)
-    for page, body in enumerate(bodies):
-        items = hal_items(body)
-        if id_field is not None:
-            fresh = [r for r in items if r.get(id_field) is None or r.get(id_field) not in seen]
-            seen.update(r.get(id_field) for r in fresh if r.get(id_field) is not None)
-        else:
-            fresh = items
-        if fresh:
-            yield fresh
-        if not items or (total_pages is None and len(items) < full):
-            break
-        if total_pages is not None and page + 1 >= total_pages:
-            break
+    try:
+        for page, body in enumerate(bodies):
+            items = hal_items(body)
+            if id_field is not None:
+                fresh = [r for r in items if r.get(id_field) is None or r.get(id_field) not in seen]
+                seen.update(r.get(id_field) for r in fresh if r.get(id_field) is not None)
+            else:
+                fresh = items
+            if fresh:
+                yield fresh
+            if not items or (total_pages is None and len(items) < full):
+                break
+            if total_pages is not None and page + 1 >= total_pages:
+                break
+    finally:
+        close = getattr(bodies, "close", None)
+        if close is not None:
+            close()
 
 
 def _sequential(first: Any, fetch: Callable[[int], Any]) -> Iterator[Any]:
@@ -121,18 +132,30 @@ def _sequential(first: Any, fetch: Callable[[int], Any]) -> Iterator[Any]:
         page += 1
 
 
-def _prefetched(first: Any, fetch: Callable[[int], Any], total_pages: int, workers: int) -> Iterator[Any]:
-    """Bodies of pages 0 .. total_pages - 1 in order, with up to ``workers`` requests in flight; pages not
-    yet handed out are cancelled when the reader stops early."""
-    yield first
+def prefetched(
+    fetch: Callable[[int], Any], pages: range, workers: int, ahead: int | None = None
+) -> Generator[Any, None, None]:
+    """``fetch(page)`` of every page in order, with up to ``workers`` requests in flight (one at a time
+    when ``workers`` is 1) and up to ``ahead`` pages (default ``2 * workers``) fetched before the reader
+    asks for them, so that fetching goes on while the reader works on what it has; pages not yet handed
+    out are cancelled when the reader stops early (closes the generator)."""
+    if workers <= 1:
+        for page in pages:
+            yield fetch(page)
+        return
+    ahead = max(ahead or 0, 2 * workers)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="page-fetch")
     pending: list[Future[Any]] = []
+    todo = iter(pages)
     try:
-        next_page = 1
-        while next_page < total_pages or pending:
-            while next_page < total_pages and len(pending) < 2 * workers:
-                pending.append(pool.submit(fetch, next_page))
-                next_page += 1
+        for page in todo:
+            pending.append(pool.submit(fetch, page))
+            if len(pending) >= ahead:
+                break
+        while pending:
             yield pending.pop(0).result()
+            page = next(todo, None)
+            if page is not None:
+                pending.append(pool.submit(fetch, page))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

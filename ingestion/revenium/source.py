@@ -54,6 +54,7 @@ from ingestion.raw_tables import (
 )
 from ingestion.revenium import agentic
 from ingestion.revenium.pacing import PacedClient
+from ingestion.revenium.paged_tables import iter_page_tables
 from ingestion.revenium.paging import PAGE_SIZE, hal_items, hal_total_pages, items_under, iter_pages
 from ingestion.windows import Window, iso_z
 
@@ -73,6 +74,16 @@ def batch_rows() -> int:
     return max(1, int(os.environ.get("REVENIUM_BATCH_ROWS", "20000")))
 
 
+def completion_params(team_id: str, window: Window) -> dict[str, Any]:
+    """The completions list's query for one team and window, oldest first."""
+    return {
+        "teamId": team_id,
+        "startDate": iso_z(window.start),
+        "endDate": iso_z(window.end),
+        "sort": "timestamp,asc",
+    }
+
+
 def iter_completion_pages(
     client: VendorClient,
     team_id: str,
@@ -81,25 +92,8 @@ def iter_completion_pages(
     concurrency: int = 1,
 ) -> Iterator[list[dict[str, Any]]]:
     """Every page of completions for one team and window, oldest first (see ``paging.iter_pages``)."""
-    params = {
-        "teamId": team_id,
-        "startDate": iso_z(window.start),
-        "endDate": iso_z(window.end),
-        "sort": "timestamp,asc",
-    }
+    params = completion_params(team_id, window)
     yield from iter_pages(client, COMPLETIONS_PATH, params, page_size, concurrency=concurrency)
-
-
-def batched(pages: Iterator[list[dict[str, Any]]], rows: int) -> Iterator[list[dict[str, Any]]]:
-    """Pages joined into lists of at least ``rows`` records (the last one may be shorter)."""
-    batch: list[dict[str, Any]] = []
-    for page in pages:
-        batch += page
-        if len(batch) >= rows:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def cost_by_provider_items(client: VendorClient, window: Window) -> list[dict[str, Any]]:
@@ -228,9 +222,16 @@ def revenium_source(
         with PacedClient("revenium", s.base_url, {"x-api-key": s.api_key}) as client:
             for team_id in s.team_ids:
                 for day in window.days():
-                    pages = iter_completion_pages(client, team_id, day, concurrency=page_concurrency())
-                    for records in batched(pages, batch_rows()):
-                        yield records_to_table(REVENIUM_COMPLETIONS, records, window, {"team_id": team_id})
+                    yield from iter_page_tables(
+                        client,
+                        COMPLETIONS_PATH,
+                        completion_params(team_id, day),
+                        REVENIUM_COMPLETIONS,
+                        window,
+                        {"team_id": team_id},
+                        concurrency=page_concurrency(),
+                        batch_pages=max(1, batch_rows() // PAGE_SIZE),
+                    )
 
     @windowed_resource(REVENIUM_COST_BY_PROVIDER, window, parallelized=True)
     def analytics_cost_by_provider() -> Iterator[pa.Table]:

@@ -2,17 +2,23 @@
 
 Faces are plain functions from a ``Request`` to a ``Response``, so they can be tested and reasoned about
 without a server; ``server.py`` does the socket work. JSON is encoded compactly, with keys in insertion
-order and no NaN, so the same data always gives the same bytes.
+order, so the same data always gives the same bytes. orjson encodes (about 8x faster than the json module
+on a page of completions, which matters to the benchmark's serving rate); what it refuses (integers beyond
+64 bits, non-string keys) goes through the json module. ``orjson.Fragment`` embeds JSON already encoded
+(a face's cache of rendered records).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qs
+
+import orjson
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,25 @@ class Response:
 
 
 def encode_json(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    """Compact UTF-8 JSON; a NaN or infinity raises ValueError (no vendor sends them; orjson would write
+    null)."""
+    try:
+        body = orjson.dumps(payload)
+    except TypeError:
+        return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    if b"null" in body and _has_non_finite(payload):
+        raise ValueError("Out of range float values are not JSON compliant")
+    return body
+
+
+def _has_non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, Mapping):
+        return any(_has_non_finite(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_non_finite(v) for v in value)
+    return False
 
 
 def json_response(status: int, payload: Any, headers: list[tuple[str, str]] | None = None) -> Response:

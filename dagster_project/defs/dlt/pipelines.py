@@ -42,6 +42,9 @@ def warehouse_destination() -> Destination:
     return dlt.destinations.duckdb(
         credentials={
             "database": str(warehouse_path()),
-            "global_config": {"memory_limit": duckdb_memory_limit()},
+            # Raw rows have no meaningful order (every reader sorts or groups): without keeping the
+            # insertion order DuckDB copies a load's staging rows in parallel, a quarter less load time
+            # for a million rows (bench/).
+            "global_config": {"memory_limit": duckdb_memory_limit(), "preserve_insertion_order": False},
         }
     )

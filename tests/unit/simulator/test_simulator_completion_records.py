@@ -37,3 +37,39 @@ def test_iso_times_match():
 
     ms = np.array([0, 1_772_496_000_123, 1_772_582_399_999], dtype=np.int64)
     assert iso_ms_many(ms) == [iso_ms(int(v)) for v in ms]
+
+
+def test_a_page_served_again_from_rendered_records_is_the_same_page():
+    """The face keeps each day's records rendered: the second serving of a page (and a page overlapping
+    it) must carry exactly the records a fresh build gives."""
+    import json
+
+    from ingestion.simulator.responses import Request
+    from ingestion.simulator.revenium_api import COMPLETIONS_PATH, ReveniumLimits, ReveniumPlatform
+    from ingestion.simulator.views import revenium_team_rows
+
+    world = World(seed=11, calls_per_day=3000)
+    face = ReveniumPlatform(world, "k", lambda: 2**62, ReveniumLimits(analytics=None, platform=None))
+
+    def page(number: int, size: int) -> bytes:
+        query = (
+            "teamId=tmAcme01&startDate=2026-03-03T00:00:00Z&endDate=2026-03-04T00:00:00Z"
+            f"&sort=timestamp,asc&page={number}&size={size}"
+        )
+        req = Request("GET", COMPLETIONS_PATH, query, {"x-api-key": "k"}, b"", "http://sim/revenium")
+        return face.handle(req).body
+
+    first, again = page(1, 100), page(1, 100)
+    assert first == again
+    calls = world.calls(date(2026, 3, 3))
+    served = json.loads(page(2, 50))["_embedded"]["aICompletionMetricResourceList"]  # rows 100..149, cached
+    rows = revenium_team_rows(0)(calls).rows[100:150]  # the team's rows in the vendor's order
+    assert served == [completion_record(calls, i) for i in rows]
+
+
+def test_encode_json_refuses_what_json_would_refuse():
+    import pytest
+
+    with pytest.raises(ValueError):
+        encode_json({"cost": float("nan")})
+    assert encode_json({"n": 2**70}) == b'{"n":1180591620717411303424}'  # beyond orjson: the json module

@@ -1,0 +1,215 @@
+"""A large paged HAL list straight into Arrow tables: many page bodies decoded at once, in C++.
+
+Decoding each page into Python dicts and projecting the dicts to Arrow cost the client more than the rest
+of a million-record day put together (bench/). Here the bodies of ``batch_pages`` pages are handed
+undecoded to Arrow's JSON reader as one newline-delimited document (a page per line), against a schema
+built from the ``RawTable`` declaration, and the records come out as one typed StructArray that
+``arrow_pages.project_columnar`` turns into the raw table's columns.
+
+That fast path only ever gives what the per-record path would: whenever a batch holds anything it cannot
+decode or project exactly — a field of another type than declared, an undeclared field, a record that
+breaks a row rule (quarantine needs the record itself), a body that is not JSON (a truncated response), an
+envelope other than HAL — that batch goes through the per-record path instead (``decode_json`` per body,
+asking again for a body that does not decode, then ``records_to_table``). Paging follows
+``paging.iter_pages``: pages by number up to the ``totalPages`` the first page reported, an empty page
+ends the walk, and a record id already handed out is not handed out again.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
+
+from ingestion.arrow_pages import project_columnar, records_to_table
+from ingestion.http_client import VendorClient, decode_json
+from ingestion.raw_tables import TIMESTAMP, RawTable
+from ingestion.revenium.paging import PAGE_SIZE, hal_items, hal_total_pages, iter_pages, prefetched
+from ingestion.windows import Window
+
+EMBEDDED = "_embedded"
+HAL_TOP_LEVEL = frozenset({EMBEDDED, "page", "_links"})
+
+
+def hal_list_key(body: Any) -> str | None:
+    """The name of the first list under ``_embedded`` (the key differs per resource), or None."""
+    embedded = body.get(EMBEDDED) if isinstance(body, Mapping) else None
+    if isinstance(embedded, Mapping):
+        return next((k for k, v in embedded.items() if isinstance(v, list)), None)
+    return None
+
+
+def _json_type(type_: pa.DataType) -> pa.DataType:
+    """What a declared column is read as from JSON: timestamps are text until ``project_columnar``."""
+    return pa.string() if type_ == TIMESTAMP else type_
+
+
+def page_schema(table: RawTable, list_key: str) -> pa.Schema:
+    """The Arrow JSON reader's explicit schema for a HAL page of ``table``'s records: every declared
+    vendor path, nested as the dotted path says, under ``_embedded.<list_key>``."""
+    tree: dict[str, Any] = {}
+    for column in table.columns:
+        if column.path is None:
+            continue
+        *parents, leaf = column.path.split(".")
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = _json_type(column.type)
+
+    def as_struct(node: dict[str, Any]) -> pa.StructType:
+        return pa.struct([pa.field(k, as_struct(v) if isinstance(v, dict) else v) for k, v in node.items()])
+
+    record = as_struct(tree)
+    return pa.schema([pa.field(EMBEDDED, pa.struct([pa.field(list_key, pa.list_(record))]))])
+
+
+def decode_pages(
+    bodies: list[bytes], table: RawTable, list_key: str
+) -> tuple[list[int], pa.StructArray] | None:
+    """(records per page, all records as one StructArray) of HAL page bodies, or None when a body does
+    not fit ``page_schema`` exactly (the caller decodes those pages one by one)."""
+    # A raw newline in JSON text is whitespace (strings escape theirs): one page a line.
+    lines = [b.replace(b"\n", b" ").replace(b"\r", b" ") if b"\n" in b or b"\r" in b else b for b in bodies]
+    document = b"\n".join(lines)
+    try:
+        decoded = pa_json.read_json(
+            io.BytesIO(document),
+            # Two blocks, parsed on two threads (each block ends at a line): the reader releases the GIL,
+            # so this also overlaps with the page fetchers. A block must hold the longest line.
+            read_options=pa_json.ReadOptions(
+                use_threads=True, block_size=max(len(document) // 2, max(map(len, lines))) + 1
+            ),
+            parse_options=pa_json.ParseOptions(
+                explicit_schema=page_schema(table, list_key), unexpected_field_behavior="infer"
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if decoded.num_rows != len(bodies) or set(decoded.column_names) - HAL_TOP_LEVEL:
+        return None
+    embedded = decoded.column(EMBEDDED).combine_chunks()
+    if {f.name for f in embedded.type} != {list_key}:
+        return None  # another list beside ours: hal_items would read whichever comes first
+    # pc.struct_field keeps a missing _embedded NULL (``.field`` would not): a page without one lists
+    # nothing.
+    lists = pc.struct_field(embedded, list_key)
+    counts = pc.fill_null(pc.list_value_length(lists), 0).to_pylist()
+    return counts, lists.flatten()
+
+
+def _first_seen(ids: list[Any], seen: set[Any]) -> list[bool]:
+    """Which ids to keep: the first time an id is handed out in a walk (an id-less record always)."""
+    keep = []
+    for value in ids:
+        fresh = value is None or value not in seen
+        if fresh and value is not None:
+            seen.add(value)
+        keep.append(fresh)
+    return keep
+
+
+def iter_page_tables(
+    client: VendorClient,
+    path: str,
+    params: Mapping[str, Any],
+    table: RawTable,
+    window: Window,
+    constants: Mapping[str, Any],
+    *,
+    page_size: int = PAGE_SIZE,
+    concurrency: int = 1,
+    batch_pages: int = 200,
+    id_field: str = "id",
+) -> Iterator[pa.Table]:
+    """Every record of a paged list as Arrow tables of ``table`` (see the module docstring).
+
+    Rejected records reach the quarantine sink as with ``records_to_table``. Without paging metadata on
+    the first page (a bare array, the ``content`` wrapper) the whole walk is ``paging.iter_pages``.
+    """
+    seen: set[Any] = set()
+
+    def fetch(page: int) -> Any:
+        return client.get(path, params={**params, "page": page, "size": page_size})
+
+    def fetch_bytes(page: int) -> bytes:
+        return client.get_bytes(path, params={**params, "page": page, "size": page_size})
+
+    first = fetch(0)
+    total_pages = hal_total_pages(first)
+    list_key = hal_list_key(first)
+    if total_pages is None or list_key is None:
+        for records in iter_pages(client, path, params, page_size, id_field, concurrency, first=first):
+            yield records_to_table(table, records, window, constants)
+        return
+    first_items = hal_items(first)
+    if first_items:
+        yield records_to_table(table, _fresh(first_items, id_field, seen), window, constants)
+    if total_pages <= 1 or not first_items:
+        return
+    id_column = next(c.name for c in table.columns if c.path == id_field)
+    pages = range(1, total_pages)
+    # Fetch a whole batch ahead: the next batch arrives while Arrow decodes this one.
+    fetched = prefetched(fetch_bytes, pages, concurrency, ahead=batch_pages + 2 * concurrency)
+    bodies = zip(pages, fetched, strict=True)
+    try:
+        while True:
+            batch = list(itertools.islice(bodies, batch_pages))
+            if not batch:
+                return
+            out, ended = _batch_table(
+                batch, table, list_key, window, constants, fetch, seen, id_field, id_column
+            )
+            if out is not None and out.num_rows:
+                yield out
+            if ended:
+                return
+    finally:
+        fetched.close()
+
+
+def _fresh(records: list[Any], id_field: str, seen: set[Any]) -> list[Any]:
+    """The records whose id was not handed out before in this walk (``paging.iter_pages``' rule)."""
+    ids = [r.get(id_field) if isinstance(r, Mapping) else None for r in records]
+    return [r for r, keep in zip(records, _first_seen(ids, seen), strict=True) if keep]
+
+
+def _batch_table(
+    batch: list[tuple[int, bytes]],
+    table: RawTable,
+    list_key: str,
+    window: Window,
+    constants: Mapping[str, Any],
+    fetch: Callable[[int], Any],
+    seen: set[Any],
+    id_field: str,
+    id_column: str,
+) -> tuple[pa.Table | None, bool]:
+    """One batch of pages as a table, and whether an empty page ended the walk in it."""
+    decoded = decode_pages([body for _, body in batch], table, list_key)
+    if decoded is not None:
+        counts, structs = decoded
+        ended = 0 in counts
+        if ended:  # the walk ends at the first empty page: nothing after it counts
+            structs = structs.slice(0, sum(counts[: counts.index(0)]))
+        projected = project_columnar(table, structs, window, constants)
+        if projected is not None:
+            keep = _first_seen(projected.column(id_column).to_pylist(), seen)
+            return (projected if all(keep) else projected.filter(pa.array(keep))), ended
+    records: list[dict[str, Any]] = []
+    ended = False
+    for page, body in batch:
+        try:
+            items = hal_items(decode_json(body))
+        except ValueError:  # not JSON (cut short): ask again, with the client's retries
+            items = hal_items(fetch(page))
+        if not items:
+            ended = True
+            break
+        records += _fresh(items, id_field, seen)
+    return records_to_table(table, records, window, constants), ended
