@@ -67,3 +67,46 @@
     {%- endif -%}
     {{ return(partition_window_predicate(column)) }}
 {% endmacro %}
+
+
+{#-
+    SQL predicate "column lies in the partition window widened by days_before days backwards and days_after
+    forwards": what a partition run reads around its window (a trailing window, a trace's other calls).
+    '1 = 1' when the window is the whole history (a full build reads everything) and under --full-refresh,
+    as in_partition_window; an open side stays open.
+-#}
+{% macro in_widened_window(column, days_before=0, days_after=0) %}
+    {%- set window = partition_window() -%}
+    {%- if should_full_refresh() or not (window['min_date'] or window['max_date']) -%}
+        {{ return('(1 = 1)') }}
+    {%- endif -%}
+    {%- if days_before < 0 or days_after < 0 -%}
+        {{ exceptions.raise_compiler_error("a window is widened by >= 0 days, got " ~ days_before ~ ", " ~ days_after) }}
+    {%- endif -%}
+    {%- set day = modules.datetime.date.fromisoformat -%}
+    {%- set delta = modules.datetime.timedelta -%}
+    {%- set clauses = [] -%}
+    {%- if window['min_date'] -%}
+        {%- set first = day(window['min_date']) - delta(days=days_before) -%}
+        {%- do clauses.append(column ~ ' >= ' ~ date_literal(first.isoformat())) -%}
+    {%- endif -%}
+    {%- if window['max_date'] -%}
+        {%- set end = day(window['max_date']) + delta(days=days_after) -%}
+        {%- do clauses.append(column ~ ' < ' ~ date_literal(end.isoformat())) -%}
+    {%- endif -%}
+    {{ return('(' ~ (clauses | join(' and ')) ~ ')') }}
+{% endmacro %}
+
+
+{#-
+    The rows a partition run reads around its window for what belongs to the window's traces: a call's
+    parent, a trace's other calls, its tool calls. The window widened by var trace_span_days (default 7: the
+    calls of one trace lie within that many days of each other) backwards, and forwards too with after=true
+    (a trace that starts in the window may go on after it). A parent starts before its call, so before alone
+    finds every parent less than trace_span_days older than its call. The read then costs the same whatever
+    the history's length; a trace longer than that is cut in a partition run (not in a full build).
+-#}
+{% macro in_trace_span_window(column, after=false) %}
+    {%- set span = var('trace_span_days', 7) | int -%}
+    {{ return(in_widened_window(column, span, span if after else 0)) }}
+{% endmacro %}

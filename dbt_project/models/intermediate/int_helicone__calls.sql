@@ -2,8 +2,10 @@
     Helicone requests in the shape of fct_ai_calls, with parent_call_id resolved from the session path:
     a request's parent is the request of the same session (trace_id) whose Helicone-Session-Path equals
     this request's path without its last segment ('/a/b/c' -> '/a/b'); when several requests share that
-    path, the earliest. This works whether path segments are step names or request ids. The lookup reads
-    the whole history, so a parent on an earlier day is still found when only a later day is rebuilt.
+    path, the earliest. This works whether path segments are step names or request ids. A partition run
+    looks for parents from var trace_span_days before its window (in_trace_span_window), so a
+    parent on an earlier day is still found when only a later day is rebuilt, and the lookup does not grow
+    with the history; a full build looks everywhere.
 -#}
 {%- set text = dbt.type_string() -%}
 
@@ -28,6 +30,7 @@ path_owners as (
     from calls
     where trace_id is not null
         and trace_path is not null
+        and {{ in_trace_span_window('day') }}
 
 ),
 

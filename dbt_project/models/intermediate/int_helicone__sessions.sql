@@ -2,17 +2,20 @@
     Helicone sessions (traces) per UTC day: Helicone's own session aggregates beside the same figures rolled
     up from the session's requests (int_helicone__calls), where tokens follow DESIGN §4 (input includes cache
     read and write tokens), and the session's root call (its earliest request without a parent).
-    A full outer join, so a session missing on either side still shows (with nulls on the other).
+    Every (session, day) of either side shows (with nulls on the side that lacks it): the keys of both sides
+    are unioned first and each side is left-joined to them, rather than a full outer join on coalesced keys,
+    and the CTEs read twice are inlined (cte_inlined), so that a filter on day (a partition run's
+    window-filtered tests) passes into both inputs instead of reading every day.
 -#}
 with
 
-sessions as (
+sessions as {{ cte_inlined() }} (
 
     select * from {{ ref('stg_helicone__sessions') }}
 
 ),
 
-calls as (
+calls as {{ cte_inlined() }} (
 
     select * from {{ ref('int_helicone__calls') }}
     where trace_id is not null
@@ -31,7 +34,7 @@ roots as (
 
 ),
 
-rolled as (
+rolled as {{ cte_inlined() }} (
 
     select
         trace_id,
@@ -53,11 +56,19 @@ rolled as (
 
 ),
 
+keys as (
+
+    select trace_id, day from sessions
+    union
+    select trace_id, day from rolled
+
+),
+
 joined as (
 
     select
-        coalesce(sessions.trace_id, rolled.trace_id) as trace_id,
-        coalesce(sessions.day, rolled.day) as day,
+        keys.trace_id,
+        keys.day,
         'helicone' as source_system,
         coalesce(sessions.trace_name, rolled.trace_name) as trace_name,
         roots.call_id as root_call_id,
@@ -78,13 +89,16 @@ joined as (
         rolled.total_tokens,
         rolled.cost_usd
 
-    from sessions
-    full outer join rolled
-        on rolled.trace_id = sessions.trace_id
-        and rolled.day = sessions.day
+    from keys
+    left join sessions
+        on sessions.trace_id = keys.trace_id
+        and sessions.day = keys.day
+    left join rolled
+        on rolled.trace_id = keys.trace_id
+        and rolled.day = keys.day
     left join roots
-        on roots.trace_id = coalesce(sessions.trace_id, rolled.trace_id)
-        and roots.day = coalesce(sessions.day, rolled.day)
+        on roots.trace_id = keys.trace_id
+        and roots.day = keys.day
         and roots.root_rank = 1
 
 )

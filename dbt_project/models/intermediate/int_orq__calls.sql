@@ -3,7 +3,9 @@
     by var orq_llm_span_types (default ['llm']). The trace (TraceSummary) gives the trace name, the
     organization (identity) and the product; the agent is the span's name (orq names an LLM span after the
     agent that made it) and falls back to the trace's agent. parent_call_id is the parent span's call_id
-    when that span is landed (any type), looked up over the whole history like the other sources.
+    when that span is landed (any type). A partition run reads the spans and traces of the traces that started
+    from var trace_span_days before its window (in_trace_span_window on trace_day, the raw partition), so the
+    read does not grow with the history; a full build reads everything.
 -#}
 {%- set text = dbt.type_string() -%}
 {%- set llm_types = var('orq_llm_span_types', ['llm']) -%}
@@ -13,12 +15,14 @@ with
 spans as {{ cte_inlined() }} (
 
     select * from {{ ref('stg_orq__spans') }}
+    where {{ in_trace_span_window('trace_day') }}
 
 ),
 
 traces as (
 
     select * from {{ ref('stg_orq__traces') }}
+    where {{ in_trace_span_window('day') }}
 
 ),
 

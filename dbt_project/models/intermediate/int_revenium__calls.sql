@@ -2,8 +2,10 @@
     Revenium calls of every modality in the shape of fct_ai_calls: completions, and audio, image and video
     calls (modality 'audio' / 'image' / 'video'; no tokens, cost as metered), with parent_call_id resolved: a call's parent is
     the call of the same team whose transaction_id is this call's parent_transaction_id (the earliest such
-    call if a transaction id was metered twice). The lookup reads the whole history, so a parent on an
-    earlier day is still found when only a later day is rebuilt.
+    call if a transaction id was metered twice). A partition run looks for parents from var
+    trace_span_days before its window (in_trace_span_window), so a parent on an earlier day is still
+    found when only a later day is rebuilt, and the lookup does not grow with the history; a full build
+    looks everywhere.
 -#}
 with
 
@@ -32,7 +34,7 @@ calls as {{ cte_inlined() }} (
         lower(metric_type) as modality,
         request_time as started_at,
         response_time as ended_at,
-        {{ utc_date('request_time') }} as day,
+        day,
         lower(provider) as provider_name,
         model as request_model,
         agent as agent_name,
@@ -82,6 +84,7 @@ transaction_owners as (
         ) as owner_rank
     from calls
     where transaction_id is not null
+        and {{ in_trace_span_window('day') }}
 
 ),
 

@@ -16,8 +16,9 @@
     vendor named a parent the warehouse does not hold (not loaded, deleted, another trace, or a span that
     is not a call) or, where the staging model could not resolve it, named none although the trace has a root.
     trace_day is the UTC day of the trace's first call: the partition of everything derived per trace.
-    Incremental by trace_day: a run rebuilds the traces that start in its window, with all their calls
-    (also those of later days already loaded), so a daily run does not grow with the history.
+    Incremental by trace_day: a run rebuilds the traces that start in its window, with their calls from var
+    trace_span_days before to as many days after the window (in_trace_span_window; also those of later days
+    already loaded), so a daily run does not grow with the history.
 -#}
 {%- set trace_key = dbt.concat(['source_system', "':'", 'trace_id']) -%}
 {%- set window = in_partition_window('day') -%}
@@ -43,6 +44,7 @@ all_calls as (
         fct.*
     from {{ ref('fct_ai_calls') }} as fct
     where trace_id is not null
+        and {{ in_trace_span_window('day', after=true) }}
     {%- if window != '(1 = 1)' %}
         and {{ trace_key }} in (select trace_key from window_traces)
     {%- endif %}

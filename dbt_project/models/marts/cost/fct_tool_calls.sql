@@ -8,8 +8,10 @@
 {#-
     One row per tool invocation metered by Revenium (tool events), linked to the AI call that made it:
     call_id is the Revenium call of the same team whose transaction_id is the event's transaction id (the
-    earliest such call if a transaction id was metered twice), looked up over the whole history so a call
-    on an earlier day is still found when only a later day is rebuilt. Incremental by partition window.
+    earliest such call if a transaction id was metered twice), looked up from var trace_span_days before to
+    as many days after the partition window (in_trace_span_window), so a call on an earlier day is still found
+    when only a later day is rebuilt and the lookup does not grow with the history; a full build looks
+    everywhere. Incremental by partition window.
 -#}
 with
 
@@ -29,6 +31,7 @@ calls as (
         row_number() over (partition by team_id, transaction_id order by started_at, call_id) as owner_rank
     from {{ ref('stg_revenium__completions') }}
     where transaction_id is not null
+        and {{ in_trace_span_window('day', after=true) }}
 
 ),
 

@@ -24,6 +24,8 @@ with
 all_traces as (
 
     select * from {{ ref('traces') }}
+    -- the traces any target day's trailing window holds, not the whole history
+    where {{ in_widened_window('day', window_days - 1) }}
 
 ),
 

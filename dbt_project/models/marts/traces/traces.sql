@@ -69,6 +69,7 @@ tools as (
         sum(cost_usd) as tool_cost_usd
     from {{ ref('fct_tool_calls') }}
     where trace_id is not null
+        and {{ in_trace_span_window('day', after=true) }}
     group by 1
 
 ),

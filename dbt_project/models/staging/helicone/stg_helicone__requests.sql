@@ -73,7 +73,8 @@ renamed as (
         ---------- timings
         request_created_at as started_at,
         response_created_at as ended_at,
-        {{ utc_date('request_created_at') }} as day,
+        -- the loader's partition day (= the UTC date of request_created_at): a filter on it prunes by day
+        _day as day,
         delay_ms as duration_ms,
         time_to_first_token as time_to_first_token_ms,
 

@@ -59,6 +59,8 @@ renamed as (
         started_at,
         ended_at,
         {{ utc_date('started_at') }} as day,
+        -- the loader's partition day: the UTC day the span's trace started (spans are landed with their trace)
+        _day as trace_day,
         {{ dbt.cast('round(duration_ms)', dbt.type_bigint()) }} as duration_ms,
 
         ---------- bookkeeping

@@ -41,7 +41,8 @@ renamed as (
         ---------- timings
         started_at,
         ended_at,
-        {{ utc_date('started_at') }} as day,
+        -- the loader's partition day (= the UTC date of started_at): a filter on it prunes by day
+        _day as day,
         duration_ms,
 
         ---------- bookkeeping

@@ -80,7 +80,8 @@ renamed as (
         request_time as started_at,
         response_time as ended_at,
         completion_start_time as first_token_at,
-        {{ utc_date('request_time') }} as day,
+        -- the loader's partition day (= the UTC date of request_time): a filter on it prunes by day
+        _day as day,
         request_duration as duration_ms,
         time_to_first_token as time_to_first_token_ms,
 
