@@ -140,8 +140,10 @@ class VendorClient:
         self.base_url = base_url.rstrip("/")
         self.policy = policy or RetryPolicy.from_env()
         self._sleep = sleep
-        # maxsize: one kept-alive connection per concurrent page fetcher (paging.iter_pages).
-        self._pool = urllib3.PoolManager(maxsize=16, retries=False)
+        # maxsize: one kept-alive connection per concurrent page fetcher (paging.iter_pages). urllib3 retries
+        # nothing itself (the policy above does) but follows redirects, as requests did.
+        transport_retries = urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=5)
+        self._pool = urllib3.PoolManager(maxsize=16, retries=transport_retries)
         self._headers = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate", **auth_headers}
         self.requests_made = 0
         self.retries = 0

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Mapping
 from typing import Any
 
 from ingestion.http_client import VendorClient
@@ -60,13 +59,6 @@ def bucket_of(path: str) -> str:
 class PacedClient(VendorClient):
     """A ``VendorClient`` that waits for its bucket's next slot before each request."""
 
-    def _send(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, Any] | None,
-        json_body: Mapping[str, Any] | None,
-        decode: bool,
-    ) -> Any:
+    def _send(self, method: str, path: str, *rest: Any, **options: Any) -> Any:
         pacer(bucket_of("/" + path.lstrip("/"))).wait()
-        return super()._send(method, path, params, json_body, decode)
+        return super()._send(method, path, *rest, **options)

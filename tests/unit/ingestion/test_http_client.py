@@ -98,3 +98,11 @@ def test_persistent_faults_give_up_after_max_attempts(stub):
     client = VendorClient("orq", url, {}, FAST, sleep=lambda s: None)
     with pytest.raises(VendorAPIError, match="after 4 attempt"):
         client.get("/x")
+
+
+def test_a_redirect_is_followed(stub):
+    script, url = stub
+    script.responses = [(302, {"Location": f"{url}/moved"}, b""), ok({"n": 2})]
+    client = VendorClient("revenium", url, {}, FAST, sleep=lambda s: None)
+    assert client.get("/x") == {"n": 2}
+    assert client.retries == 0
