@@ -48,7 +48,7 @@ docs: setup
 validate: setup
 	$(UV) run dagster definitions validate -w workspace.yaml
 
-# Performance benchmark (bench/run.py): the full run (~20 min on 2 cores) writes bench/results.json;
+# Performance benchmark (bench/run.py): the full run (~40 min on 2 cores) writes bench/results.json;
 # the quick one (same code, small sizes) writes bench/results-quick.json and runs in CI.
 bench: setup
 	$(UV) run python -m bench.run
