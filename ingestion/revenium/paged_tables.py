@@ -29,7 +29,15 @@ import pyarrow.json as pa_json
 from ingestion.arrow_pages import project_columnar, records_to_table
 from ingestion.http_client import VendorClient, decode_json
 from ingestion.raw_tables import TIMESTAMP, RawTable
-from ingestion.revenium.paging import PAGE_SIZE, hal_items, hal_total_pages, iter_pages, prefetched
+from ingestion.revenium.paging import (
+    PAGE_SIZE,
+    first_seen,
+    fresh_records,
+    hal_items,
+    hal_total_pages,
+    iter_pages,
+    prefetched,
+)
 from ingestion.windows import Window
 
 EMBEDDED = "_embedded"
@@ -103,17 +111,6 @@ def decode_pages(
     return counts, lists.flatten()
 
 
-def _first_seen(ids: list[Any], seen: set[Any]) -> list[bool]:
-    """Which ids to keep: the first time an id is handed out in a walk (an id-less record always)."""
-    keep = []
-    for value in ids:
-        fresh = value is None or value not in seen
-        if fresh and value is not None:
-            seen.add(value)
-        keep.append(fresh)
-    return keep
-
-
 def iter_page_tables(
     client: VendorClient,
     path: str,
@@ -149,7 +146,7 @@ def iter_page_tables(
         return
     first_items = hal_items(first)
     if first_items:
-        yield records_to_table(table, _fresh(first_items, id_field, seen), window, constants)
+        yield records_to_table(table, fresh_records(first_items, id_field, seen), window, constants)
     if total_pages <= 1 or not first_items:
         return
     id_column = next(c.name for c in table.columns if c.path == id_field)
@@ -173,12 +170,6 @@ def iter_page_tables(
         fetched.close()
 
 
-def _fresh(records: list[Any], id_field: str, seen: set[Any]) -> list[Any]:
-    """The records whose id was not handed out before in this walk (``paging.iter_pages``' rule)."""
-    ids = [r.get(id_field) if isinstance(r, Mapping) else None for r in records]
-    return [r for r, keep in zip(records, _first_seen(ids, seen), strict=True) if keep]
-
-
 def _batch_table(
     batch: list[tuple[int, bytes]],
     table: RawTable,
@@ -199,7 +190,7 @@ def _batch_table(
             structs = structs.slice(0, sum(counts[: counts.index(0)]))
         projected = project_columnar(table, structs, window, constants)
         if projected is not None:
-            keep = _first_seen(projected.column(id_column).to_pylist(), seen)
+            keep = first_seen(projected.column(id_column).to_pylist(), seen)
             return (projected if all(keep) else projected.filter(pa.array(keep))), ended
     records: list[dict[str, Any]] = []
     ended = False
@@ -211,5 +202,5 @@ def _batch_table(
         if not items:
             ended = True
             break
-        records += _fresh(items, id_field, seen)
+        records += fresh_records(items, id_field, seen)
     return records_to_table(table, records, window, constants), ended

@@ -107,11 +107,7 @@ def iter_pages(
     try:
         for page, body in enumerate(bodies):
             items = hal_items(body)
-            if id_field is not None:
-                fresh = [r for r in items if r.get(id_field) is None or r.get(id_field) not in seen]
-                seen.update(r.get(id_field) for r in fresh if r.get(id_field) is not None)
-            else:
-                fresh = items
+            fresh = items if id_field is None else fresh_records(items, id_field, seen)
             if fresh:
                 yield fresh
             if not items or (total_pages is None and len(items) < full):
@@ -122,6 +118,24 @@ def iter_pages(
         close = getattr(bodies, "close", None)
         if close is not None:
             close()
+
+
+def first_seen(ids: list[Any], seen: set[Any]) -> list[bool]:
+    """Which ids to keep: the first time an id is handed out in a walk (an id-less record always); ``seen``
+    collects the ids handed out."""
+    keep = []
+    for value in ids:
+        fresh = value is None or value not in seen
+        if fresh and value is not None:
+            seen.add(value)
+        keep.append(fresh)
+    return keep
+
+
+def fresh_records(records: list[Any], id_field: str, seen: set[Any]) -> list[Any]:
+    """The records whose ``id_field`` was not handed out before in this walk (``first_seen``)."""
+    ids = [r.get(id_field) if isinstance(r, Mapping) else None for r in records]
+    return [r for r, keep in zip(records, first_seen(ids, seen), strict=True) if keep]
 
 
 def _sequential(first: Any, fetch: Callable[[int], Any]) -> Iterator[Any]:

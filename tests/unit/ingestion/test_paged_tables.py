@@ -194,3 +194,10 @@ def test_first_by_key_keeps_the_first_row_of_each_key():
     keep = FirstByKey(REVENIUM_COMPLETIONS)  # key (team_id, id)
     assert keep(first).column("v").to_pylist() == [1, 2, 3]
     assert keep(second).column("v").to_pylist() == [5, 6]
+
+
+def test_a_record_repeated_within_a_page_is_handed_out_once_by_both_paths():
+    records = world_records()
+    repeated = records[:150] + [records[120]] + records[150:]  # page 1 lists record 120 twice
+    table, _, _ = run_both(pages_of(repeated))
+    assert table.column("id").to_pylist() == [r["id"] for r in records]
