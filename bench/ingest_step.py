@@ -19,6 +19,7 @@ import duckdb  # noqa: E402
 
 from bench.measure import emit  # noqa: E402
 from dagster_project.defs.dlt.pipelines import vendor_pipeline  # noqa: E402
+from ingestion.dlt_resources import append_into_empty_windows  # noqa: E402
 from ingestion.revenium import revenium_source  # noqa: E402
 
 
@@ -40,8 +41,17 @@ def main() -> None:
     os.environ["AIECON_WAREHOUSE"] = args.warehouse
     os.environ["AIECON_DATA_DIR"] = args.pipelines_dir
     pipeline = vendor_pipeline("revenium")
-    phases = {}
+    # The ingest runs in a Dagster run worker, which has loaded the code location (and with it pandas,
+    # dlt's destination modules, ...) before the asset starts: so does this step, untimed. Without it,
+    # first-use imports inside the run (pyarrow imports pandas on its first list conversion) cost about
+    # 2 s of the timed window.
+    import dagster_project.definitions  # noqa: F401
+
+    phases: dict[str, object] = {}
     t0 = time.perf_counter()
+    # As the ingest asset does: a day not loaded yet is appended, a loaded one replaced (timed: it is a
+    # query on the warehouse).
+    phases["appended"] = "completions" in append_into_empty_windows(pipeline, source)
     pipeline.extract(source)
     phases["extract_s"] = time.perf_counter() - t0
     phases["peak_rss_mb_after_extract"] = _peak_mb()

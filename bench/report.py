@@ -24,6 +24,13 @@ def _target(name: str, value: float, unit: str, target: str, ok: bool, note: str
     return {"figure": name, "value": value, "unit": unit, "target": target, "pass": ok, "note": note}
 
 
+def _runs_note(ingest: dict[str, Any], ceiling: dict[str, Any]) -> str:
+    """Which runs the figures are the median of, when there were several."""
+    if ingest.get("of_runs", 1) <= 1:
+        return ""
+    return f" (medians: ingest runs {ingest['runs_records_per_s']}, ceiling runs {ceiling['runs_records_per_s']})"
+
+
 def targets(m: dict[str, Any]) -> list[dict[str, Any]]:
     ingest = m["ingest"]
     ceiling = ingest["read_json_ceiling"]["records_per_s"]
@@ -36,10 +43,24 @@ def targets(m: dict[str, Any]) -> list[dict[str, Any]]:
             "ratio",
             f">= {INGEST_RATIO_TARGET}",
             unthrottled["ratio_to_ceiling"] >= INGEST_RATIO_TARGET,
-            f"{unthrottled['records_per_s']:,} vs {ceiling:,.0f} records/s; simulator rate limits off, no client "
-            "pacing: bounded by our code and the simulator",
+            f"{unthrottled['records_per_s']:,} vs {ceiling:,.0f} records/s{_runs_note(unthrottled, ingest['read_json_ceiling'])}; "
+            f"{unthrottled.get('load', 'merge')}; simulator rate limits off, no client pacing: bounded by our code "
+            "and the simulator",
         )
     )
+    reload = ingest.get("unthrottled_reload")
+    if reload is not None:
+        out.append(
+            _target(
+                "ingest unthrottled, day loaded again / read_json ceiling",
+                reload["ratio_to_ceiling"],
+                "ratio",
+                "n/a (the target is for a day's load; shown for what a re-run costs)",
+                None,
+                f"{reload['records_per_s']:,} records/s; {reload['load']}: dlt copies the load through its "
+                "staging dataset, then deletes and inserts in one transaction",
+            )
+        )
     # Under the vendor's limit the bound is the vendor's: 100-record pages at the client's pacing rate.
     limited = ingest["rate_limited"]
     bound = RATE_LIMITED_BOUND
@@ -80,6 +101,10 @@ def targets(m: dict[str, Any]) -> list[dict[str, Any]]:
     )
     for label, mb in (
         ("peak RSS, ingest of the big day", ingest["unthrottled"]["peak_rss_mb"]),
+        (
+            "peak RSS, ingest of the big day loaded again",
+            ingest.get("unthrottled_reload", {}).get("peak_rss_mb"),
+        ),
         ("peak RSS, ingest of the big day (rate-limited)", ingest["rate_limited"]["peak_rss_mb"]),
         ("peak RSS, dbt build of the big day", m.get("big_day_dbt", {}).get("peak_rss_mb")),
     ):
@@ -134,12 +159,15 @@ def table(results: dict[str, Any]) -> str:
             f"| client CPU without HTTP, columnar path (what the source runs): Arrow JSON decode / projection | "
             f"{cc['columnar_decode_records_per_s']:,} / {cc['columnar_projection_records_per_s']:,} records/s |"
         )
-    for mode in ("unthrottled", "rate_limited"):
+    for mode in ("unthrottled", "unthrottled_reload", "rate_limited"):
+        if mode not in ing:
+            continue
         r = ing[mode]
         ph = r["phases_s"]
+        runs = f", median of {r['of_runs']} runs" if r.get("of_runs", 1) > 1 else ""
         lines.append(
-            f"| ingest {mode} ({r['rows']:,} rows) | {r['records_per_s']:,} records/s in {r['seconds']} s "
-            f"(extract {ph['extract_s']} / normalize {ph['normalize_s']} / load {ph['load_s']} s), "
+            f"| ingest {mode} ({r['rows']:,} rows{runs}; {r.get('load', 'merge')}) | {r['records_per_s']:,} records/s "
+            f"in {r['seconds']} s (extract {ph['extract_s']} / normalize {ph['normalize_s']} / load {ph['load_s']} s), "
             f"peak {r['peak_rss_mb']} MiB |"
         )
     for inc in m["incremental"].values():

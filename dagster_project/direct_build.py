@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dagster_project.dbt_cli import run_dbt
 from dagster_project.defs.dlt.pipelines import vendor_pipeline
+from ingestion.dlt_resources import append_into_empty_windows
 from ingestion.helicone import helicone_source
 from ingestion.orq import orq_source
 from ingestion.revenium import revenium_source
@@ -23,7 +24,9 @@ def load_day(day: date) -> None:
     """The three vendors' dlt loads of one UTC day, as the ingest assets run them."""
     start = datetime.combine(day, time(), tzinfo=UTC)
     for vendor, make_source in SOURCES.items():
-        vendor_pipeline(vendor).run(make_source(start, start + timedelta(days=1))).raise_on_failed_jobs()
+        source, pipeline = make_source(start, start + timedelta(days=1)), vendor_pipeline(vendor)
+        append_into_empty_windows(pipeline, source)
+        pipeline.run(source).raise_on_failed_jobs()
 
 
 def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, dbt_tests: bool = True) -> None:

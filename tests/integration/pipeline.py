@@ -9,19 +9,27 @@ import duckdb
 
 from dagster_project.definitions import defs
 from dagster_project.defs.schedules import MAIN_JOB_NAME
+from ingestion.dlt_resources import append_into_empty_windows
 
 # Columns that legitimately differ between two loads of the same data: dlt's load id.
 LOAD_COLUMNS = {"_dlt_load_id", "_dlt_id"}
 
 
-def load_source(source, path: Path) -> Path:
-    """Run a dlt source into the DuckDB file ``path`` (dataset ``raw_<source>``); return the path."""
-    pipeline = dlt.pipeline(
-        pipeline_name=f"test_{source.name}",
+def raw_pipeline(name: str, path: Path) -> dlt.Pipeline:
+    """A dlt pipeline into the DuckDB file ``path`` (dataset ``raw_<name>``), its state beside it."""
+    return dlt.pipeline(
+        pipeline_name=f"test_{name}",
         pipelines_dir=str(path.parent / "pipelines"),
         destination=dlt.destinations.duckdb(credentials=str(path)),
-        dataset_name=f"raw_{source.name}",
+        dataset_name=f"raw_{name}",
     )
+
+
+def load_source(source, path: Path) -> Path:
+    """Run a dlt source into the DuckDB file ``path`` as the ingest assets do (a window not loaded yet is
+    appended, see ``append_into_empty_windows``); return the path."""
+    pipeline = raw_pipeline(source.name, path)
+    append_into_empty_windows(pipeline, source)
     pipeline.run(source).raise_on_failed_jobs()
     return path
 

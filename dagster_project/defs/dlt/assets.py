@@ -17,6 +17,7 @@ from dlt.extract.source import DltSource
 from dagster_project.defs.dlt.pipelines import vendor_pipeline
 from dagster_project.partitions import daily_partitions
 from dagster_project.settings import RAW_DATASETS
+from ingestion.dlt_resources import append_into_empty_windows
 from ingestion.helicone import helicone_source
 from ingestion.orq import orq_source
 from ingestion.raw_tables import RAW_TABLES_BY_VENDOR, RawTable
@@ -63,11 +64,13 @@ def _ingest_assets(
         window = context.partition_time_window
         context.log.info(f"{vendor}: pulling {window.start.isoformat()} .. {window.end.isoformat()}")
         # A fresh pipeline per run: it picks up the warehouse path configured now, not at import.
-        yield from dlt.run(
-            context=context,
-            dlt_source=make_source(window.start, window.end),
-            dlt_pipeline=vendor_pipeline(vendor),
-        )
+        source, pipeline = make_source(window.start, window.end), vendor_pipeline(vendor)
+        appended = append_into_empty_windows(pipeline, source)
+        if appended:
+            context.log.info(
+                f"{vendor}: nothing loaded yet in this window for {', '.join(appended)}: appending"
+            )
+        yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline)
 
     return _assets
 
