@@ -18,7 +18,7 @@ from dagster_project.settings import REPO_ROOT, venv_executable
 from tests.conftest import DAY_1, DAY_2
 from tests.integration.vendor_figures import revenium_cost
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 LAUNCH = """
 mutation($params: LaunchBackfillParams!) {
