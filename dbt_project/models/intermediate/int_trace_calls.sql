@@ -37,35 +37,43 @@ window_traces as (
 ),
 
 {% endif -%}
-all_calls as (
+{#- The few columns that find each trace's first day and each call's parent: narrow, so that the wide rows
+    are read once (keyed) and never held for a second use. -#}
+span_calls as (
 
     select
         {{ trace_key }} as trace_key,
-        fct.*
-    from {{ ref('fct_ai_calls') }} as fct
+        call_id,
+        day
+    from {{ ref('fct_ai_calls') }}
     where trace_id is not null
         and {{ in_trace_span_window('day', after=true) }}
-    {%- if window != '(1 = 1)' %}
-        and {{ trace_key }} in (select trace_key from window_traces)
-    {%- endif %}
 
 ),
 
 trace_days as (
 
     select trace_key, min(day) as trace_day
-    from all_calls
+    from span_calls
+    {%- if window != '(1 = 1)' %}
+    where trace_key in (select trace_key from window_traces)
+    {%- endif %}
     group by trace_key
 
 ),
 
 keyed as (
 
-    select all_calls.*, trace_days.trace_day
-    from all_calls
+    select
+        trace_days.trace_key,
+        fct.*,
+        trace_days.trace_day
+    from {{ ref('fct_ai_calls') }} as fct
     inner join trace_days
-        on trace_days.trace_key = all_calls.trace_key
-    where {{ in_partition_window('trace_days.trace_day') }}
+        on trace_days.trace_key = {{ dbt.concat(['fct.source_system', "':'", 'fct.trace_id']) }}
+    where fct.trace_id is not null
+        and {{ in_trace_span_window('fct.day', after=true) }}
+        and {{ in_partition_window('trace_days.trace_day') }}
 
 ),
 
@@ -106,35 +114,26 @@ linked as (
         parent.call_id as linked_parent_call_id,
         child.trace_day
     from keyed as child
-    left join keyed as parent
+    left join span_calls as parent
         on parent.call_id = child.parent_call_id
         and parent.trace_key = child.trace_key
 
-),
-
-ranked as (
-
-    {#- heads first (no linked parent), then calls without a vendor parent, then by time: rank 1 is the root,
-        so a trace always has one, even when bad data links every call to another in a loop -#}
-    select
-        call_id,
-        row_number() over (
-            partition by trace_key
-            order by
-                case when linked_parent_call_id is null then 0 else 1 end,
-                case when parent_call_id is null then 0 else 1 end,
-                started_at,
-                call_id
-        ) as root_rank
-    from linked
-
 )
 
+{#- Rank 1 of a trace is its root: heads first (no linked parent), then calls without a vendor parent, then by
+    time, so a trace always has one, even when bad data links every call to another in a loop. A window over
+    the calls themselves, not a ranked copy joined back on call_id (that join held every wide row twice). -#}
 select
     linked.*,
-    case when ranked.root_rank = 1 then true else false end as is_root,
-    case when ranked.root_rank > 1 and linked.linked_parent_call_id is null then true else false end
+    case when row_number() over root_order = 1 then true else false end as is_root,
+    case when row_number() over root_order > 1 and linked.linked_parent_call_id is null then true else false end
         as has_missing_parent
 from linked
-inner join ranked
-    on ranked.call_id = linked.call_id
+window root_order as (
+    partition by trace_key
+    order by
+        case when linked_parent_call_id is null then 0 else 1 end,
+        case when parent_call_id is null then 0 else 1 end,
+        started_at,
+        call_id
+)
