@@ -70,7 +70,7 @@ keyed as (
         trace_days.trace_day
     from {{ ref('fct_ai_calls') }} as fct
     inner join trace_days
-        on trace_days.trace_key = {{ dbt.concat(['fct.source_system', "':'", 'fct.trace_id']) }}
+        on trace_days.trace_key = {{ trace_key }}
     where fct.trace_id is not null
         and {{ in_trace_span_window('fct.day', after=true) }}
         and {{ in_partition_window('trace_days.trace_day') }}
