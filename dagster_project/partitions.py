@@ -1,4 +1,4 @@
-"""One UTC day is one partition (DESIGN §4); today's partition exists and is refreshed intraday."""
+"""One UTC day is one partition (docs/partitions.md); today's partition exists and is refreshed intraday."""
 
 from __future__ import annotations
 

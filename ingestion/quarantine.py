@@ -51,7 +51,7 @@ def max_share() -> float:
 
 
 def payload_json(record: Any) -> str:
-    """The record as sorted JSON, without prompt text or credential values (DESIGN §4 Secrets)."""
+    """The record as sorted JSON, without prompt text or credential values (docs/conventions.md, Secrets)."""
     return json.dumps(scrub(record), sort_keys=True, separators=(",", ":"), default=str)
 
 

@@ -68,7 +68,7 @@ BOOKKEEPING_COLUMNS: tuple[Column, ...] = (
     _c("_extra_fields", None, STR, "JSON object of vendor fields this table does not declare (schema drift)"),
 )
 
-# Fields never landed, at any depth: prompt/response text and credential values (DESIGN §4 Secrets).
+# Fields never landed, at any depth: prompt/response text and credential values (docs/conventions.md, Secrets).
 DENIED_FIELDS: frozenset[str] = frozenset(
     {
         "systemPrompt",

@@ -1,4 +1,4 @@
-"""The row-level rules of DESIGN §7 for every raw table, declared once.
+"""The row-level rules of docs/quality-gates.md for every raw table, declared once.
 
 They are applied twice: at projection time (``ingestion.arrow_pages``), where a row that breaks one goes to
 the quarantine table instead of the raw table, and after the load by the Great Expectations suites
@@ -27,7 +27,7 @@ REVENIUM_JOB_STATUSES = ("SUCCESS", "FAILED", "CANCELLED")
 REVENIUM_OUTCOME_TYPES = ("CONVERTED", "ESCALATED", "DEFLECTED", "UNSUCCESSFUL", "CUSTOM")
 REVENIUM_SQUAD_STATUSES = ("SUCCESS", "PARTIAL", "FAILED")
 REVENIUM_ANALYTICS_METRIC_TYPES = ("MONEY", "PERCENTAGE", "COUNT", "SECONDS", "MILLISECONDS")
-# The union of the billing units the vendor's SDK and CLI versions name (vendor docs §3.2-§3.4).
+# The union of the billing units the vendor's SDK and CLI versions name (docs/vendor-apis/revenium.md §3.2-§3.4).
 REVENIUM_BILLING_UNITS = ("PER_MINUTE", "PER_SECOND", "PER_CHARACTER", "PER_TOKEN", "PER_IMAGE", "CREDITS")
 ORQ_GRAINS = ("minute", "hour", "day")
 ORQ_STATUSES = ("ok", "error")

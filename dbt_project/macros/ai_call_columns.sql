@@ -1,5 +1,5 @@
 {#-
-    The columns of fct_ai_calls, in order (DESIGN §5 plus the vendor cost split). The per-source
+    The columns of fct_ai_calls, in order (docs/marts.md plus the vendor cost split). The per-source
     intermediate models (int_revenium__calls, int_helicone__calls) produce exactly these columns;
     fct_ai_calls selects them from each and unions.
 -#}

@@ -79,7 +79,7 @@
 {#-
     The body of a per-dimension BI view cost_by_<dimension>_daily: the rows of cost_by_dimension_daily for
     one dimension, with the value under the column name of fct_ai_calls / fct_tool_calls it comes from
-    (DESIGN section 4 names: agent_name, api_key_alias, ...; never a reserved word such as "user").
+    (docs/conventions.md names: agent_name, api_key_alias, ...; never a reserved word such as "user").
     Each view's file is a config line and a call of this macro.
 -#}
 {% macro cost_by_dimension_view(dimension_name) %}

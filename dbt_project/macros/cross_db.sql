@@ -68,7 +68,7 @@
 {%- endmacro %}
 
 
-{#- The money type: DECIMAL(18,9) everywhere (DESIGN §4). Exact: sums do not depend on the order in which
+{#- The money type: DECIMAL(18,9) everywhere (docs/conventions.md). Exact: sums do not depend on the order in which
     a parallel engine adds rows, so a re-run of a partition reproduces every mart byte for byte. -#}
 {% macro type_usd() -%}
     {{ return(adapter.dispatch('type_usd', 'ai_economics')()) }}

@@ -1,4 +1,4 @@
-"""Reads of Revenium's agentic surfaces: traces, tool events, squads and jobs (vendor docs §2.1, §4).
+"""Reads of Revenium's agentic surfaces: traces, tool events, squads and jobs (docs/vendor-apis/revenium.md §2.1, §4).
 
 Each function returns plain records for one team and one UTC day; the source turns them into raw tables.
 

@@ -1,4 +1,4 @@
-"""Client-side pacing for Revenium's per-account rate-limit buckets (vendor docs §6).
+"""Client-side pacing for Revenium's per-account rate-limit buckets (docs/vendor-apis/revenium.md §6).
 
 Revenium counts requests per account and second in buckets: ``analytics`` (AI metrics and traces reads,
 tool events and the analytics host: 100 req/s) and ``platform`` (every other ``/profitstream`` read: 50

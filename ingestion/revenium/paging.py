@@ -1,4 +1,4 @@
-"""Reading Revenium list responses, whichever envelope they come in (vendor docs §1.1, §5.3).
+"""Reading Revenium list responses, whichever envelope they come in (docs/vendor-apis/revenium.md §1.1, §5.3).
 
 Shapes handled: the Spring HAL page ``{"_embedded": {"<anything>List": [...]}, "page": {...}}`` (the list
 key differs per resource, so the first list under ``_embedded`` is taken); a HAL page without

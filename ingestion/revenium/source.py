@@ -2,7 +2,7 @@
 
 Platform reads take ``x-api-key`` and a ``teamId`` on every call and answer in Spring HAL pages whose size
 the server caps at 100; the analytics host takes the same key as a Bearer token and resolves the team from
-it. References: ../shared/vendor-apis/revenium.md §1–§2, §5.
+it. References: docs/vendor-apis/revenium.md §1–§2, §5.
 
 Analytics endpoints (``AGGREGATED_ENDPOINTS``, ``TIMESERIES_ENDPOINTS``) are asked once per UTC day (about
 40 requests a day) and land as the vendor's own figures, one row per (endpoint, group, metric[, bucket]);
@@ -180,7 +180,7 @@ def _number(value: Any) -> float | None:
 
 def metric_row(endpoint: str, group: Mapping[str, Any], metric: Mapping[str, Any]) -> dict[str, Any] | None:
     """One landed row for a metric, or None when its ``metricResult`` is missing, null or not a number
-    (vendor docs §5.3: skipped, never 0). top-movers' ``currentValue``/``previousValue`` land as NULL
+    (docs/vendor-apis/revenium.md §5.3: skipped, never 0). top-movers' ``currentValue``/``previousValue`` land as NULL
     when they are not numbers."""
     if _number(metric.get("metricResult")) is None:
         return None

@@ -5,7 +5,7 @@ call used, how a job turned out) is drawn from SEPARATE random streams,
 ``default_rng([seed, day.toordinal(), STREAM])``, so the calls themselves never change. Per-day results are
 cached with the day (``DayCalls.view``).
 
-Surfaces and the choices where the vendor docs are silent ([I] = inferred, see vendor-apis/revenium.md):
+Surfaces and the choices where the vendor docs are silent ([I] = inferred, see docs/vendor-apis/revenium.md):
 
 * ``GET /profitstream/v2/api/sources/metrics/ai/traces`` (analytics bucket): one row per trace, aggregated
   from its calls; HAL key ``aITraceMetricResourceList`` [I]; default sort ``startTime,desc``. The docs say a

@@ -1,7 +1,7 @@
 """Revenium's analytics host beyond cost-by-*: revenue, margin, tools, trace cost scatter, jobs ROI summary.
 
 Every figure is computed from the world's calls (completions and media calls), tool events and jobs of the
-visible window, across every team (the analytics host has no teamId). Envelopes follow vendor docs §5.3:
+visible window, across every team (the analytics host has no teamId). Envelopes follow docs/vendor-apis/revenium.md §5.3:
 family B ``{"resourceType": "metric_aggregated", "_embedded": {"items": [{groupName, metrics: [...]}]},
 "page", "_links"}``, family C ``{"resourceType": "scatter_chart", "dataPoints": [...]}`` and the jobs
 ROI summary of §4.3. Choices the docs leave open [I]:

@@ -12,7 +12,7 @@ from dlt.pipeline.pipeline import Pipeline
 from dagster_project.destination import destination_name, postgres_settings
 from dagster_project.settings import RAW_DATASETS, dlt_pipelines_dir, warehouse_path
 
-# Arrow pages skip dlt's row normaliser, which would otherwise add the load id; DESIGN §4 wants it on
+# Arrow pages skip dlt's row normaliser, which would otherwise add the load id; docs/partitions.md wants it on
 # every raw row.
 os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
 # The dlt telemetry ping goes nowhere from here and only costs a timeout.

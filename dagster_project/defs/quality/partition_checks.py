@@ -1,4 +1,4 @@
-"""Partition-level gates (DESIGN §7) beside the row rules: volume and reconciliation.
+"""Partition-level gates (docs/quality-gates.md) beside the row rules: volume and reconciliation.
 
 * **volume** — each day's row count against the median of the days before it: a vendor that returns
   nothing, or a fraction of a normal day, is an error, not a quiet day (unless configured).

@@ -1,4 +1,4 @@
-"""Great Expectations suites for the raw tables: the row-level rules of DESIGN §7, kept in the repo.
+"""Great Expectations suites for the raw tables: the row-level rules of docs/quality-gates.md, kept in the repo.
 
 A suite is built per raw table and per window (the event-time rule needs the window). The rules:
 required fields present, non-negative tokens and cost, event time inside the window, unique vendor ids,

@@ -1,6 +1,6 @@
 {#-
     Helicone sessions (traces) per UTC day: Helicone's own session aggregates beside the same figures rolled
-    up from the session's requests (int_helicone__calls), where tokens follow DESIGN §4 (input includes cache
+    up from the session's requests (int_helicone__calls), where tokens follow docs/conventions.md (input includes cache
     read and write tokens), and the session's root call (its earliest request without a parent).
     Every (session, day) of either side shows (with nulls on the side that lacks it): the keys of both sides
     are unioned first and each side is left-joined to them, rather than a full outer join on coalesced keys,

@@ -1,7 +1,7 @@
 """Helicone sessions and user metrics through staging and int_helicone__sessions, on hand-made raw rows.
 
 Session s-1 on 2024-01-01: two requests (h1 at /root, h2 at /root/step). h1: prompt 500 (Helicone: cache
-excluded) + cache read 100 + cache write 0, completion 200 -> DESIGN §4 input 600, total 800, cost 0.375.
+excluded) + cache read 100 + cache write 0, completion 200 -> docs/conventions.md input 600, total 800, cost 0.375.
 h2: prompt 10, completion 0 -> input 10, total 10, cost 0.125. Helicone's own session row says 2 requests,
 cost 0.5, prompt 510 (its convention: cache tokens excluded).
 """

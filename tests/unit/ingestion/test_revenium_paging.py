@@ -1,4 +1,4 @@
-"""Revenium list envelopes, read from literal bodies (vendor docs §1.1 and §5.3)."""
+"""Revenium list envelopes, read from literal bodies (docs/vendor-apis/revenium.md §1.1 and §5.3)."""
 
 import pytest
 

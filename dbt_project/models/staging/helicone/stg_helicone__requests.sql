@@ -1,5 +1,5 @@
 {#-
-    One row per Helicone request. Renames to the DESIGN §4 names, reads the dimension columns out of the
+    One row per Helicone request. Renames to the docs/conventions.md names, reads the dimension columns out of the
     custom properties through the helicone_property_map var (macros/helicone_property_map.sql), the trace
     (Helicone session) from the Helicone-Session-* properties, and converts Helicone's token convention
     (prompt_tokens EXCLUDES cache read/write tokens) to OTel GenAI's (input_tokens INCLUDES them).
@@ -53,7 +53,7 @@ renamed as (
         response_status,
         coalesce(response_status >= 400, false) as is_error,
 
-        ---------- tokens (DESIGN §4: input includes cached input; output includes reasoning)
+        ---------- tokens (docs/conventions.md: input includes cached input; output includes reasoning)
         coalesce(prompt_tokens, 0)
             + coalesce(prompt_cache_read_tokens, 0)
             + coalesce(prompt_cache_write_tokens, 0) as input_tokens,

@@ -2,7 +2,7 @@
     One row per Helicone session and UTC day (POST /v1/session/query, asked per day): a session is a trace
     (Helicone-Session-Id = trace_id, Helicone-Session-Name = trace_name), aggregated by Helicone over its
     requests of that day. Helicone's session prompt_tokens EXCLUDE cache tokens and the session carries no
-    cache counts, so they cannot be converted to DESIGN §4 here: they are kept as vendor_prompt_tokens
+    cache counts, so they cannot be converted to docs/conventions.md here: they are kept as vendor_prompt_tokens
     (int_helicone__sessions adds the converted totals from the requests).
 -#}
 with

@@ -1,6 +1,6 @@
 {#-
     One row per orq.ai reporting bucket metric: (requested_metric, bucket_start, dimensions, metric_key),
-    long as orq returns it. Dimension columns renamed to the DESIGN §4 names (project = product,
+    long as orq returns it. Dimension columns renamed to the docs/conventions.md names (project = product,
     identity = organization); provider lower-cased like the other sources.
 -#}
 with

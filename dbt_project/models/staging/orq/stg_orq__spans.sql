@@ -1,6 +1,6 @@
 {#-
-    One row per orq.ai span. Renames to the DESIGN §4 names and converts orq's OpenAI-style usage to
-    DESIGN §4's convention: prompt_tokens already INCLUDES prompt_cached_tokens (and any cache writes, which
+    One row per orq.ai span. Renames to the docs/conventions.md names and converts orq's OpenAI-style usage to
+    the token convention of docs/conventions.md: prompt_tokens already INCLUDES prompt_cached_tokens (and any cache writes, which
     orq does not break out), completion_tokens already INCLUDES completion_reasoning_tokens, so
     input_tokens = prompt_tokens, output_tokens = completion_tokens, cache_read_tokens = prompt_cached_tokens,
     reasoning_tokens = completion_reasoning_tokens and cache_write_tokens = 0 (not reported). Nothing is added
@@ -38,7 +38,7 @@ renamed as (
         status,
         coalesce(status = 'error', false) as is_error,
 
-        ---------- tokens (DESIGN §4: input includes cached input; output includes reasoning)
+        ---------- tokens (docs/conventions.md: input includes cached input; output includes reasoning)
         coalesce(prompt_tokens, 0) as input_tokens,
         coalesce(completion_tokens, 0) as output_tokens,
         coalesce(prompt_cached_tokens, 0) as cache_read_tokens,

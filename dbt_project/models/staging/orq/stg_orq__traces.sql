@@ -1,5 +1,5 @@
 {#-
-    One row per orq.ai trace (TraceSummary). Renames to the DESIGN §4 names: identity = the organization,
+    One row per orq.ai trace (TraceSummary). Renames to the docs/conventions.md names: identity = the organization,
     product (project) = the product, agent = the trace's (root) agent. Tokens converted like
     stg_orq__spans (orq's prompt_tokens already include cached input).
 -#}

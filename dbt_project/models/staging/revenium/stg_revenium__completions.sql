@@ -1,5 +1,5 @@
 {#-
-    One row per Revenium metered completion (any modality). Renames to the DESIGN §4 names and converts
+    One row per Revenium metered completion (any modality). Renames to the docs/conventions.md names and converts
     Revenium's token convention (input_token_count EXCLUDES cache read/creation tokens) to OTel GenAI's
     (input_tokens INCLUDES them). call_id = 'revenium:' || team_id || ':' || id (the raw key is (team_id, id)).
 -#}
@@ -54,7 +54,7 @@ renamed as (
         stop_reason,
         error_reason,
 
-        ---------- tokens (DESIGN §4: input includes cached input; output includes reasoning)
+        ---------- tokens (docs/conventions.md: input includes cached input; output includes reasoning)
         coalesce(input_token_count, 0)
             + coalesce(cache_read_token_count, 0)
             + coalesce(cache_creation_token_count, 0) as input_tokens,
