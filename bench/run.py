@@ -29,7 +29,7 @@ from bench import bi, history, report, serving
 from bench.dbt_steps import dbt_build
 from bench.measure import REPO_ROOT, python_step
 from dagster_project.local_stack import simulator
-from ingestion.simulator.world import World
+from simulator.world import World
 
 INGEST_DAY = date(2026, 3, 3)  # a Tuesday: a full weekday
 HISTORY_START = date(2026, 1, 5)  # a Monday; the base day of the history

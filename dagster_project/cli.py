@@ -93,7 +93,7 @@ def _dev(args: argparse.Namespace) -> int:
 
 
 def _simulator(args: argparse.Namespace) -> int:
-    from ingestion.simulator.__main__ import main as simulator_main
+    from simulator.__main__ import main as simulator_main
 
     return simulator_main(args.simulator_args) or 0
 
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--port", type=int, default=3000)
 
     p = sub.add_parser(
-        "simulator", help="serve the vendor simulator (arguments as python -m ingestion.simulator)"
+        "simulator", help="serve the vendor simulator (arguments as python -m simulator)"
     )
     p.add_argument("simulator_args", nargs=argparse.REMAINDER)
     p.set_defaults(fn=_simulator)

@@ -68,7 +68,7 @@ def simulator(seed: int = 42, calls_per_day: int = 20_000, extra_args: tuple[str
         command = [
             sys.executable,
             "-m",
-            "ingestion.simulator",
+            "simulator",
             "--host",
             "127.0.0.1",
             "--port",

@@ -22,7 +22,7 @@ SIM_CALLS_PER_DAY = 1500
 
 @pytest.fixture(scope="session")
 def sim_keys():
-    from ingestion.simulator.server import SimKeys
+    from simulator.server import SimKeys
 
     keys = SimKeys(*(f"test-{secrets.token_urlsafe(12)}" for _ in range(3)))
     os.environ.update(
@@ -33,7 +33,7 @@ def sim_keys():
 
 @pytest.fixture(scope="session")
 def world():
-    from ingestion.simulator.world import World
+    from simulator.world import World
 
     return World(seed=SIM_SEED, calls_per_day=SIM_CALLS_PER_DAY)
 
@@ -41,7 +41,7 @@ def world():
 @pytest.fixture(scope="session")
 def simulator(world, sim_keys) -> Iterator:
     from dagster_project.local_stack import point_vendors_at
-    from ingestion.simulator.server import SimulatorServer
+    from simulator.server import SimulatorServer
 
     with SimulatorServer(world, sim_keys) as sim:
         point_vendors_at(sim.base_url)

@@ -10,7 +10,7 @@ a metric whose ``metricResult`` is missing, null or not a number is skipped, nev
 Endpoints that take a parameter are asked with a fixed value and landed under ``name?query`` [I]:
 ``top-movers?groupBy=model`` and ``?groupBy=agent`` (the day against the day before;
 ``currentValue``/``previousValue``/``trend`` get their own columns) and ``tokens-per-minute?tokenType=TOTAL``.
-What each figure means in the simulator: ``ingestion/simulator/revenium_analytics.py``.
+What each figure means in the simulator: ``simulator/revenium_analytics.py``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The warehouse is the session's ``two_days`` (DAY_1 and DAY_2 run through Dagster). The periods are each
 single day and the two days together; the simulator computes each analytic from its world independently
-of the warehouse (``ingestion/simulator/revenium_analytics.py``). Money must agree to the cent, ratios to
+of the warehouse (``simulator/revenium_analytics.py``). Money must agree to the cent, ratios to
 1e-6; the vendor's units (seconds, percent) are converted here, where a reader can see it.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import requests
 
-from ingestion.simulator import revenium_media as media
+from simulator import revenium_media as media
 from ingestion.windows import Window, iso_z
 from tests.conftest import DAY_1, DAY_2
 
@@ -355,7 +355,7 @@ def test_mean_response_time(two_days, simulator, sim_keys, model, column, endpoi
 def test_response_time_percentiles_are_over_the_periods_calls(two_days, world, model, column, by, period):
     """p50/p95 against numpy's linear-interpolation percentile (= percentile_cont) of the world's own
     completions requested in the period: an independent computation over every call of the period."""
-    from ingestion.simulator.prices import MODELS, PROVIDERS
+    from simulator.prices import MODELS, PROVIDERS
 
     names = [m.name for m in MODELS] if by == "model" else [p.name.lower() for p in PROVIDERS]
     start, end = PERIODS[period]

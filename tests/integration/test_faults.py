@@ -19,10 +19,10 @@ from dagster_project.defs.quality.partition_checks import judge_volume
 from dagster_project.defs.quality.quarantine_gate import judge_quarantine, read_quarantine
 from ingestion.config import ReveniumSettings
 from ingestion.revenium import COMPLETIONS_PATH, revenium_source
-from ingestion.simulator.faults import FaultRule
-from ingestion.simulator.revenium_api import CREDENTIAL_MARKER, PROMPT_MARKER, ReveniumOptions
-from ingestion.simulator.server import SimulatorServer
-from ingestion.simulator.world import World
+from simulator.faults import FaultRule
+from simulator.revenium_api import CREDENTIAL_MARKER, PROMPT_MARKER, ReveniumOptions
+from simulator.server import SimulatorServer
+from simulator.world import World
 from tests.conftest import DAY_1, DAY_2
 from tests.integration.pipeline import load_source
 from tests.integration.test_revenium_faithful import revenium_options

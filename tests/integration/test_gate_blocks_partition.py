@@ -14,7 +14,7 @@ from dagster_project.defs.dbt.project import dbt_cli_resource
 from dagster_project.defs.dlt.assets import revenium_ingest
 from dagster_project.defs.quality.raw_checks import raw_checks
 from ingestion.revenium import COMPLETIONS_PATH
-from ingestion.simulator.faults import FaultRule
+from simulator.faults import FaultRule
 from tests.conftest import DAY_1
 
 pytestmark = pytest.mark.slow

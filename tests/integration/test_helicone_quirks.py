@@ -13,7 +13,7 @@ import requests
 
 from ingestion.helicone import QUERY_PATH, HeliconeError, iter_request_pages, unwrap, window_filter
 from ingestion.http_client import RetryPolicy, VendorAPIError, VendorClient
-from ingestion.simulator.faults import FaultRule
+from simulator.faults import FaultRule
 from tests.conftest import DAY_1
 from tests.integration.pipeline import load_source
 from tests.integration.vendor_figures import day_window
@@ -155,7 +155,7 @@ def test_sessions_page_by_offset_without_loss(simulator, sim_keys, world):
 
 
 def test_user_metrics_match_the_world(helicone_raw, world):
-    from ingestion.simulator import catalogue as cat
+    from simulator import catalogue as cat
 
     c = world.calls(DAY_1)
     expected = {}

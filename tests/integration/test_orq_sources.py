@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from ingestion.orq import orq_source
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator.prices import MODELS, PROVIDERS
+from simulator import catalogue as cat
+from simulator.prices import MODELS, PROVIDERS
 from tests.conftest import DAY_1
 from tests.integration.pipeline import load_source
 from tests.integration.vendor_figures import day_window, orq_cost

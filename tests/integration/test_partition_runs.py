@@ -7,8 +7,8 @@ HTTP) to the cent, and a second run of a partition must leave every table exactl
 import duckdb
 import pytest
 
-from ingestion.simulator.faults import FaultRule
-from ingestion.simulator.revenium_media import media_of
+from simulator.faults import FaultRule
+from simulator.revenium_media import media_of
 from tests.conftest import DAY_1, DAY_2
 from tests.integration.pipeline import run_partition, table_fingerprints
 from tests.integration.vendor_figures import helicone_cost, orq_cost, revenium_cost

@@ -23,15 +23,15 @@ import requests
 from ingestion.config import ReveniumSettings
 from ingestion.http_client import RetryPolicy, VendorAPIError, VendorClient
 from ingestion.revenium import COMPLETIONS_PATH, iter_completion_pages, revenium_source
-from ingestion.simulator.faults import FaultRule
-from ingestion.simulator.revenium_api import (
+from simulator.faults import FaultRule
+from simulator.revenium_api import (
     CREDENTIAL_MARKER,
     ENVELOPES,
     PROMPT_MARKER,
     ReveniumOptions,
 )
-from ingestion.simulator.server import SimulatorServer
-from ingestion.simulator.world import World
+from simulator.server import SimulatorServer
+from simulator.world import World
 from ingestion.windows import Window, iso_z
 from tests.conftest import DAY_1, DAY_2
 from tests.integration.pipeline import load_source
@@ -280,7 +280,7 @@ def landed_ids(path) -> set[str]:
 
 
 def test_late_records_and_soft_deletes_are_picked_up_by_a_rerun(sim_keys, tmp_path):
-    from ingestion.simulator.revenium_api import arrives_late, soft_deleted
+    from simulator.revenium_api import arrives_late, soft_deleted
 
     world = World(seed=5, calls_per_day=600)
     calls = world.calls(DAY_1)

@@ -1,7 +1,7 @@
 """The roi, finops and quality marts on the two-day warehouse, against the simulator's own analytics.
 
 Each mart is summed over the period [DAY_1, DAY_2 + 1 day) and compared with the vendor's figure for the same
-period, computed independently by the simulator (``ingestion/simulator/revenium_analytics.py`` and the job
+period, computed independently by the simulator (``simulator/revenium_analytics.py`` and the job
 surfaces of ``revenium_agentic.py``, or over HTTP): money to the cent, ratios to 1e-6. Ratios are recomputed
 from the vendor's unrounded amounts, so the vendor's 4-decimal rounding is not what is tested.
 """
@@ -14,9 +14,9 @@ import duckdb
 import pytest
 import requests
 
-from ingestion.simulator import revenium_agentic as ag
-from ingestion.simulator import revenium_analytics as an
-from ingestion.simulator.timefmt import day_start_ms
+from simulator import revenium_agentic as ag
+from simulator import revenium_analytics as an
+from simulator.timefmt import day_start_ms
 from ingestion.windows import Window, iso_z
 from tests.conftest import DAY_1, DAY_2
 

@@ -5,7 +5,7 @@ Three independent computations meet the marts here:
 * the vendors' own trace and squad endpoints (Revenium ``/ai/traces`` and ``/squads``, Helicone
   ``/v1/session/query``, orq.ai ``/v3/traces/search``), landed raw and read through staging, against our
   roll-ups of the calls (``traces``, ``squad_executions``, ``squad_timeline``);
-* what the simulator planted on purpose (``ingestion.simulator.planted``: circular patterns, anomalous
+* what the simulator planted on purpose (``simulator.planted``: circular patterns, anomalous
   traces), which the marts never read, against what they find;
 * the critical path of every Revenium trace worked out in Python from the world's calls (and the media calls
   that hang off them), against ``trace_critical_path``.
@@ -19,9 +19,9 @@ import duckdb
 import numpy as np
 import pytest
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator import ids, planted
-from ingestion.simulator.revenium_media import media_of
+from simulator import catalogue as cat
+from simulator import ids, planted
+from simulator.revenium_media import media_of
 from tests.conftest import DAY_1, DAY_2
 
 pytestmark = pytest.mark.slow

@@ -23,8 +23,8 @@ from dagster_project.analyst_access import ANALYST_ROLE, create_analyst_role, gr
 from dagster_project.direct_build import build_days
 from dagster_project.local_postgres import connect
 from dagster_project.local_stack import point_vendors_at
-from ingestion.simulator.server import SimulatorServer
-from ingestion.simulator.world import World
+from simulator.server import SimulatorServer
+from simulator.world import World
 from tests.conftest import DAY_1, DAY_2, SIM_SEED
 from tests.postgres.marts import duckdb_mart, first_difference, mart_relations, postgres_mart, sorted_rows
 

@@ -13,8 +13,8 @@ import pytest
 from ingestion import arrow_pages
 from ingestion.arrow_pages import RecordTypeError, records_to_table
 from ingestion.raw_tables import REVENIUM_COMPLETIONS
-from ingestion.simulator.revenium_api import completion_record
-from ingestion.simulator.world import World
+from simulator.revenium_api import completion_record
+from simulator.world import World
 from ingestion.windows import Window
 
 DAY = date(2026, 3, 3)

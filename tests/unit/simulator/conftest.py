@@ -13,9 +13,9 @@ import pytest
 import requests
 from jsonschema import Draft202012Validator
 
-from ingestion.simulator import SimKeys, SimulatorServer, World
+from simulator import SimKeys, SimulatorServer, World
 
-SPECS = Path(__file__).resolve().parents[3] / "ingestion" / "simulator" / "specs"
+SPECS = Path(__file__).resolve().parents[3] / "simulator" / "specs"
 KEYS = SimKeys(revenium="test-revenium-key", helicone="sk-test-helicone", orq="test-orq-key")
 # Noon of a Sunday: 2024-03-05 (a Tuesday) is a complete past day, 2024-03-10 is partial.
 NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)

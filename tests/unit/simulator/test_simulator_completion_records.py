@@ -4,11 +4,11 @@ from datetime import date
 
 import numpy as np
 
-from ingestion.simulator.ids import base62, base62_many
-from ingestion.simulator.responses import encode_json
-from ingestion.simulator.revenium_api import completion_record, completion_records
-from ingestion.simulator.timefmt import iso_ms
-from ingestion.simulator.world import World
+from simulator.ids import base62, base62_many
+from simulator.responses import encode_json
+from simulator.revenium_api import completion_record, completion_records
+from simulator.timefmt import iso_ms
+from simulator.world import World
 
 
 def test_column_wise_records_equal_the_record_by_record_ones_byte_for_byte():
@@ -33,7 +33,7 @@ def test_base62_many_matches_base62_at_the_edges():
 
 
 def test_iso_times_match():
-    from ingestion.simulator.revenium_api import iso_ms_many
+    from simulator.revenium_api import iso_ms_many
 
     ms = np.array([0, 1_772_496_000_123, 1_772_582_399_999], dtype=np.int64)
     assert iso_ms_many(ms) == [iso_ms(int(v)) for v in ms]
@@ -44,9 +44,9 @@ def test_a_page_served_again_from_rendered_records_is_the_same_page():
     it) must carry exactly the records a fresh build gives."""
     import json
 
-    from ingestion.simulator.responses import Request
-    from ingestion.simulator.revenium_api import COMPLETIONS_PATH, ReveniumLimits, ReveniumPlatform
-    from ingestion.simulator.views import revenium_team_rows
+    from simulator.responses import Request
+    from simulator.revenium_api import COMPLETIONS_PATH, ReveniumLimits, ReveniumPlatform
+    from simulator.views import revenium_team_rows
 
     world = World(seed=11, calls_per_day=3000)
     face = ReveniumPlatform(world, "k", lambda: 2**62, ReveniumLimits(analytics=None, platform=None))

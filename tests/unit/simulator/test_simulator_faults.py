@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ingestion.simulator.faults import FaultRule
+from simulator.faults import FaultRule
 
 
 def hal(*ids: str) -> bytes:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from ingestion.simulator import catalogue as cat
+from simulator import catalogue as cat
 
 from .conftest import DAY, KEYS, bearer, spec_validator
 

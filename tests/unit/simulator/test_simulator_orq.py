@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from ingestion.simulator.prices import MODELS, PROVIDERS
+from simulator.prices import MODELS, PROVIDERS
 
 from .conftest import DAY, KEYS, bearer, iso, spec_validator
 

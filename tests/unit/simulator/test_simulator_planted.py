@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from ingestion.simulator import World, ids, planted
+from simulator import World, ids, planted
 
 
 @pytest.fixture(scope="module")

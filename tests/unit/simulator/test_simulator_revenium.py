@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from ingestion.raw_tables import DENIED_FIELDS, REVENIUM_COMPLETIONS
-from ingestion.simulator.prices import PROVIDERS
-from ingestion.simulator.revenium_media import media_of
+from simulator.prices import PROVIDERS
+from simulator.revenium_media import media_of
 
 from .conftest import COMPLETIONS, DAY, KEYS, NOW, bearer, iso, revenium_headers
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 
-from ingestion.simulator import catalogue as cat
+from simulator import catalogue as cat
 
 from .conftest import DAY, KEYS, bearer, iso, revenium_headers
 
@@ -80,7 +80,7 @@ def test_jobs_types_funnel_and_per_job_shapes(http, sim, world):
 
 
 def test_ai_list_is_every_modality_and_filters_by_metric_type(http, sim, world):
-    from ingestion.simulator.revenium_media import MEDIA_MODELS, media_of
+    from simulator.revenium_media import MEDIA_MODELS, media_of
 
     m = media_of(world.calls(DAY))
     per_type = {
@@ -142,7 +142,7 @@ def series(body, label):
 
 def world_cost(world, day, key):
     """nano-USD per group over the day's completions and media calls; key(calls, rows) -> names."""
-    from ingestion.simulator.revenium_media import MEDIA_MODELS, media_of
+    from simulator.revenium_media import MEDIA_MODELS, media_of
 
     c = world.calls(day)
     out: dict[str, int] = {}
@@ -155,7 +155,7 @@ def world_cost(world, day, key):
 
 
 def test_top_movers_compare_a_period_with_the_one_before(http, sim, world):
-    from ingestion.simulator.prices import MODELS
+    from simulator.prices import MODELS
 
     def model(c, rows, media_models):
         return (
@@ -184,7 +184,7 @@ def test_top_movers_compare_a_period_with_the_one_before(http, sim, world):
 
 
 def test_tokens_per_minute_are_tokens_over_the_bucket_minutes(http, sim, world):
-    from ingestion.simulator.prices import PROVIDERS
+    from simulator.prices import PROVIDERS
 
     c = world.calls(DAY)
     hour = c.request_ms // 3_600_000
@@ -206,8 +206,8 @@ def test_tokens_per_minute_are_tokens_over_the_bucket_minutes(http, sim, world):
 
 
 def test_tool_cost_and_token_vs_tool_cost_follow_the_tool_events(http, sim, world):
-    from ingestion.simulator import revenium_agentic as ag
-    from ingestion.simulator.revenium_media import media_of
+    from simulator import revenium_agentic as ag
+    from simulator.revenium_media import media_of
 
     c = world.calls(DAY)
     ev = ag.tool_events_of(c)
@@ -265,7 +265,7 @@ def test_task_endpoints_count_traces_by_root_agent(http, sim, world):
 
 
 def test_avg_time_vendor_and_team_figures(http, sim, world):
-    from ingestion.simulator.prices import PROVIDERS
+    from simulator.prices import PROVIDERS
 
     c = world.calls(DAY)
     avg = by_group(analytics(http, sim, "avg-time-by-agent", size=100).json(), "avgTime")

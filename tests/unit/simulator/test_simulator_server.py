@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from ingestion.simulator import FaultRule, SimKeys, SimulatorServer, World
-from ingestion.simulator.revenium_media import media_of
-from ingestion.simulator.server import MissingKeyError
+from simulator import FaultRule, SimKeys, SimulatorServer, World
+from simulator.revenium_media import media_of
+from simulator.server import MissingKeyError
 
 from .conftest import COMPLETIONS, DAY, KEYS, NOW, bearer, frozen_clock, iso, revenium_headers
 
@@ -240,7 +240,7 @@ def test_cli_serves_until_terminated(tmp_path):
     cmd = [
         sys.executable,
         "-m",
-        "ingestion.simulator",
+        "simulator",
         "--port",
         "0",
         "--calls-per-day",

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from ingestion.simulator import World
-from ingestion.simulator.prices import MODEL_BY_NAME, MODELS, PROVIDERS
-from ingestion.simulator.timefmt import DAY_MS, day_start_ms
+from simulator import World
+from simulator.prices import MODEL_BY_NAME, MODELS, PROVIDERS
+from simulator.timefmt import DAY_MS, day_start_ms
 
 from .conftest import DAY
 

@@ -40,13 +40,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator.orq_traces import SEARCH_PATH, SPANS_PREFIX, OrqTraces, TraceError
-from ingestion.simulator.prices import MODELS, PROVIDERS
-from ingestion.simulator.responses import Request, Response, encode_json, json_response
-from ingestion.simulator.timefmt import TimeParseError, datetime_to_ms_ceil, iso_seconds, parse_iso
-from ingestion.simulator.views import orq_rows, window_slices
-from ingestion.simulator.world import World
+from simulator import catalogue as cat
+from simulator.orq_traces import SEARCH_PATH, SPANS_PREFIX, OrqTraces, TraceError
+from simulator.prices import MODELS, PROVIDERS
+from simulator.responses import Request, Response, encode_json, json_response
+from simulator.timefmt import TimeParseError, datetime_to_ms_ceil, iso_seconds, parse_iso
+from simulator.views import orq_rows, window_slices
+from simulator.world import World
 
 REPORTING_PATH = "/v2/reporting"
 DEFAULT_LIMIT = 1000

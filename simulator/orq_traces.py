@@ -39,10 +39,10 @@ from typing import Any
 
 import numpy as np
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator import ids
-from ingestion.simulator.prices import MODELS, PROVIDERS
-from ingestion.simulator.timefmt import (
+from simulator import catalogue as cat
+from simulator import ids
+from simulator.prices import MODELS, PROVIDERS
+from simulator.timefmt import (
     TimeParseError,
     datetime_to_ms_ceil,
     day_of_ms,
@@ -50,7 +50,7 @@ from ingestion.simulator.timefmt import (
     iso_ms,
     parse_iso,
 )
-from ingestion.simulator.world import DayCalls, World
+from simulator.world import DayCalls, World
 
 SEARCH_PATH = "/v3/traces/search"
 SPANS_PREFIX = "/v3/traces/"

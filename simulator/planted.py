@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator import ids
+from simulator import catalogue as cat
+from simulator import ids
 
 if TYPE_CHECKING:
-    from ingestion.simulator.world import DayCalls
+    from simulator.world import DayCalls
 
 # Prompt tokens of the root call of a planted anomalous trace, at least (a runaway context).
 ANOMALY_ROOT_PROMPT = 800_000

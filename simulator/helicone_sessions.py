@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator.timefmt import iso_ms
+from simulator import catalogue as cat
+from simulator.timefmt import iso_ms
 
 SESSION_QUERY_PATH = "/v1/session/query"
 USER_METRICS_PATH = "/v1/user/metrics/query"

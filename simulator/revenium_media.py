@@ -30,10 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator import ids
-from ingestion.simulator.timefmt import DAY_MS, day_start_ms, iso_ms
-from ingestion.simulator.world import DayCalls
+from simulator import catalogue as cat
+from simulator import ids
+from simulator.timefmt import DAY_MS, day_start_ms, iso_ms
+from simulator.world import DayCalls
 
 STREAM_MEDIA = 303
 MODALITIES = ("AUDIO", "IMAGE", "VIDEO")
@@ -239,7 +239,7 @@ def media_record(c: DayCalls, media: MediaCalls, j: int, common_only: bool = Fal
 
 def media_table(c: DayCalls, modality: str) -> Any:
     """The day's media calls of one modality as a per-day table (see ``revenium_agentic.DayTable``)."""
-    from ingestion.simulator.revenium_agentic import DayTable
+    from simulator.revenium_agentic import DayTable
 
     m = media_of(c)
 

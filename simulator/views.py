@@ -13,8 +13,8 @@ from datetime import timedelta
 
 import numpy as np
 
-from ingestion.simulator.timefmt import day_of_ms
-from ingestion.simulator.world import DayCalls, World
+from simulator.timefmt import day_of_ms
+from simulator.world import DayCalls, World
 
 
 @dataclass(frozen=True)

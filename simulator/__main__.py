@@ -1,7 +1,7 @@
-"""``python -m ingestion.simulator``: serve the simulated vendors until killed.
+"""``python -m simulator``: serve the simulated vendors until killed.
 
     REVENIUM_API_KEY=... HELICONE_API_KEY=... ORQ_API_KEY=... \\
-        python -m ingestion.simulator --host 127.0.0.1 --port 0 --seed 42 --calls-per-day 20000 \\
+        python -m simulator --host 127.0.0.1 --port 0 --seed 42 --calls-per-day 20000 \\
         [--team-ids tmAcme01,tmBeta02] [--start-day 2024-01-01] [--no-rate-limits] \\
         [--rate-limit-scale 1.0] [--port-file PATH]
 
@@ -22,12 +22,12 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from ingestion.simulator.server import MissingKeyError, SimKeys, SimulatorServer
-from ingestion.simulator.world import World
+from simulator.server import MissingKeyError, SimKeys, SimulatorServer
+from simulator.world import World
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m ingestion.simulator", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m simulator", description=__doc__.split("\n")[0])
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p.add_argument("--seed", type=int, default=42)

@@ -41,12 +41,12 @@ from typing import Any
 
 import numpy as np
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator import ids
-from ingestion.simulator import revenium_media as media
-from ingestion.simulator.prices import MODELS, PROVIDERS
-from ingestion.simulator.timefmt import DAY_MS, day_of_ms, day_start_ms, iso_ms
-from ingestion.simulator.world import DayCalls, World
+from simulator import catalogue as cat
+from simulator import ids
+from simulator import revenium_media as media
+from simulator.prices import MODELS, PROVIDERS
+from simulator.timefmt import DAY_MS, day_of_ms, day_start_ms, iso_ms
+from simulator.world import DayCalls, World
 
 TRACE_DATE_FILTER = True
 STREAM_TOOLS = 301

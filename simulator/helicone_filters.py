@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator.ids import parse_uuid
-from ingestion.simulator.prices import MODELS, PROVIDERS
-from ingestion.simulator.timefmt import TimeParseError, datetime_to_ms_ceil, datetime_to_ms_floor, parse_iso
-from ingestion.simulator.world import DayCalls
+from simulator import catalogue as cat
+from simulator.ids import parse_uuid
+from simulator.prices import MODELS, PROVIDERS
+from simulator.timefmt import TimeParseError, datetime_to_ms_ceil, datetime_to_ms_floor, parse_iso
+from simulator.world import DayCalls
 
 Predicate = Callable[[DayCalls, np.ndarray], np.ndarray]  # (day, rows) -> bool mask over rows
 INF = math.inf

@@ -59,11 +59,11 @@ from typing import Any
 
 import numpy as np
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator import revenium_agentic as ag
-from ingestion.simulator import revenium_media as media
-from ingestion.simulator.timefmt import day_of_ms, iso_ms
-from ingestion.simulator.world import DayCalls, World
+from simulator import catalogue as cat
+from simulator import revenium_agentic as ag
+from simulator import revenium_media as media
+from simulator.timefmt import day_of_ms, iso_ms
+from simulator.world import DayCalls, World
 
 # product -> (markup on cost, fee per call in nano-USD)
 PRODUCT_PRICING: dict[str, tuple[int, int]] = {
@@ -289,7 +289,7 @@ def roi_summary(world: World, start: int, end: int, job_type: str | None) -> dic
 # -- more family-B figures: response times, tool latency, agent x tool -----------------------------------
 def response_times(world: World, by: str, start: int, end: int) -> dict[str, tuple[float, int]]:
     """(mean request duration in SECONDS, calls) per model, provider or agent, over completions [I]."""
-    from ingestion.simulator.prices import MODELS, PROVIDERS
+    from simulator.prices import MODELS, PROVIDERS
 
     names = {
         "model": [m.name for m in MODELS],
@@ -417,7 +417,7 @@ TOKEN_TYPES = ("TOTAL", "INPUT", "OUTPUT")
 def tokens_by_provider(world: World, token_type: str, start: int, end: int) -> dict[str, int]:
     """Tokens of the completions requested in [start, end) per provider: TOTAL = input + output (the
     completions' ``totalTokenCount``), INPUT, OUTPUT; media calls carry no tokens [I]."""
-    from ingestion.simulator.prices import PROVIDERS
+    from simulator.prices import PROVIDERS
 
     out = defaultdict(int)
     for c in _days(world, start, end):

@@ -57,10 +57,10 @@ from typing import Any
 
 import numpy as np
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator import ids, planted
-from ingestion.simulator.prices import MODELS, PROVIDER_BY_NAME, PROVIDERS
-from ingestion.simulator.timefmt import DAY_MS, day_start_ms, iso_ms
+from simulator import catalogue as cat
+from simulator import ids, planted
+from simulator.prices import MODELS, PROVIDER_BY_NAME, PROVIDERS
+from simulator.timefmt import DAY_MS, day_start_ms, iso_ms
 
 WEEKEND_DROP = 0.4
 WEEKDAY_FACTOR = 7 / (5 + 2 * (1 - WEEKEND_DROP))

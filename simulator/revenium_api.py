@@ -60,18 +60,18 @@ from urllib.parse import parse_qsl, urlencode
 import numpy as np
 import orjson
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator import ids
-from ingestion.simulator import revenium_agentic as ag
-from ingestion.simulator import revenium_analytics as an
-from ingestion.simulator import revenium_media as media
-from ingestion.simulator.ids import name_hashid
-from ingestion.simulator.prices import MODELS, PROVIDERS
-from ingestion.simulator.ratelimit import Decision, FixedWindowLimiter
-from ingestion.simulator.responses import Request, Response, json_response
-from ingestion.simulator.timefmt import TimeParseError, datetime_to_ms_ceil, day_of_ms, iso_ms, parse_iso
-from ingestion.simulator.views import DaySlice, SortedRows, all_rows, revenium_team_rows, window_slices
-from ingestion.simulator.world import DayCalls, World
+from simulator import catalogue as cat
+from simulator import ids
+from simulator import revenium_agentic as ag
+from simulator import revenium_analytics as an
+from simulator import revenium_media as media
+from simulator.ids import name_hashid
+from simulator.prices import MODELS, PROVIDERS
+from simulator.ratelimit import Decision, FixedWindowLimiter
+from simulator.responses import Request, Response, json_response
+from simulator.timefmt import TimeParseError, datetime_to_ms_ceil, day_of_ms, iso_ms, parse_iso
+from simulator.views import DaySlice, SortedRows, all_rows, revenium_team_rows, window_slices
+from simulator.world import DayCalls, World
 
 COMPLETIONS_PATH = "/profitstream/v2/api/sources/metrics/ai/completions"
 ANALYTICS_PREFIX = "/api/v2/analytics/"

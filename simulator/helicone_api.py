@@ -41,25 +41,25 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from ingestion.simulator import catalogue as cat
-from ingestion.simulator.helicone_filters import (
+from simulator import catalogue as cat
+from simulator.helicone_filters import (
     NUMBER_COLUMNS,
     CompiledFilter,
     FilterError,
     compile_filter,
 )
-from ingestion.simulator.helicone_sessions import (
+from simulator.helicone_sessions import (
     SESSION_QUERY_PATH,
     USER_METRICS_PATH,
     query_sessions,
     query_user_metrics,
 )
-from ingestion.simulator.prices import MODELS, PROVIDERS
-from ingestion.simulator.ratelimit import FixedWindowLimiter
-from ingestion.simulator.responses import Request, Response, json_response
-from ingestion.simulator.timefmt import TimeParseError, datetime_to_ms_ceil, day_start_ms, iso_ms, parse_iso
-from ingestion.simulator.views import DaySlice, helicone_rows, window_slices
-from ingestion.simulator.world import DayCalls, World
+from simulator.prices import MODELS, PROVIDERS
+from simulator.ratelimit import FixedWindowLimiter
+from simulator.responses import Request, Response, json_response
+from simulator.timefmt import TimeParseError, datetime_to_ms_ceil, day_start_ms, iso_ms, parse_iso
+from simulator.views import DaySlice, helicone_rows, window_slices
+from simulator.world import DayCalls, World
 
 QUERY_PATH = "/v1/request/query-clickhouse"
 TOTAL_COST_PATH = "/v1/metrics/totalCost"

@@ -1,12 +1,12 @@
 """A local, faithful server of the Revenium, Helicone and orq.ai APIs over one seeded synthetic world.
 
 ``World`` makes the calls (``world.py``), ``SimulatorServer`` serves them (``server.py``) with one module
-per vendor face, ``FaultRule`` injects failures (``faults.py``); ``python -m ingestion.simulator`` runs it
+per vendor face, ``FaultRule`` injects failures (``faults.py``); ``python -m simulator`` runs it
 standalone. The vendored specs in ``specs/`` are what the faces are tested against.
 """
 
-from ingestion.simulator.faults import FaultRule
-from ingestion.simulator.server import SimKeys, SimulatorServer
-from ingestion.simulator.world import DayCalls, World
+from simulator.faults import FaultRule
+from simulator.server import SimKeys, SimulatorServer
+from simulator.world import DayCalls, World
 
 __all__ = ["DayCalls", "FaultRule", "SimKeys", "SimulatorServer", "World"]

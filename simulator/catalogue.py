@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ingestion.simulator.ids import name_hashid
-from ingestion.simulator.prices import MODEL_BY_NAME
+from simulator.ids import name_hashid
+from simulator.prices import MODEL_BY_NAME
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from ingestion.simulator import helicone_api, orq_api, revenium_api
-from ingestion.simulator.faults import FaultInjector, FaultRule, truncated
-from ingestion.simulator.ratelimit import FixedWindowLimiter, scaled
-from ingestion.simulator.responses import Request, Response, json_response
-from ingestion.simulator.timefmt import now_ms
-from ingestion.simulator.world import World
+from simulator import helicone_api, orq_api, revenium_api
+from simulator.faults import FaultInjector, FaultRule, truncated
+from simulator.ratelimit import FixedWindowLimiter, scaled
+from simulator.responses import Request, Response, json_response
+from simulator.timefmt import now_ms
+from simulator.world import World
 
 log = logging.getLogger(__name__)
 
