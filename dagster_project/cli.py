@@ -180,9 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             p.add_argument("--port", type=int, default=3000)
 
-    p = sub.add_parser(
-        "simulator", help="serve the vendor simulator (arguments as python -m simulator)"
-    )
+    p = sub.add_parser("simulator", help="serve the vendor simulator (arguments as python -m simulator)")
     p.add_argument("simulator_args", nargs=argparse.REMAINDER)
     p.set_defaults(fn=_simulator)
 

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 import requests
 
-from simulator import revenium_media as media
 from ingestion.windows import Window, iso_z
+from simulator import revenium_media as media
 from tests.conftest import DAY_1, DAY_2
 
 pytestmark = pytest.mark.slow

@@ -18,8 +18,8 @@ import pytest
 import requests
 
 from ingestion.revenium import agentic, revenium_source
-from simulator import catalogue as cat
 from ingestion.windows import iso_z
+from simulator import catalogue as cat
 from tests.conftest import DAY_1
 from tests.integration.pipeline import load_source
 from tests.integration.test_revenium_faithful import client_for, revenium_options
@@ -436,7 +436,9 @@ def test_response_times_and_tool_latency_equal_the_landed_rows(raw):
             "select model, avg(request_duration) / 1000 from raw_revenium.completions group by 1"
         ).fetchall()
     )
-    vendor = figures(raw, "response-time-by-model", "responseTime")  # seconds (docs/vendor-apis/revenium.md §5.2)
+    vendor = figures(
+        raw, "response-time-by-model", "responseTime"
+    )  # seconds (docs/vendor-apis/revenium.md §5.2)
     assert vendor.keys() == ours.keys() and all(vendor[k] == pytest.approx(ours[k], abs=1e-5) for k in ours)
     by_vendor = figures(raw, "response-time-by-vendor", "callCount")
     assert by_vendor == dict(
@@ -605,7 +607,9 @@ def test_agent_times_and_the_remaining_cost_breakdowns_equal_the_landed_calls(ra
             "select agent, avg(request_duration) / 1000 from raw_revenium.completions group by 1"
         ).fetchall()
     )
-    assert_close(figures(raw, "avg-time-by-agent", "avgTime"), ours, 1e-5)  # seconds (docs/vendor-apis/revenium.md §5.2)
+    assert_close(
+        figures(raw, "avg-time-by-agent", "avgTime"), ours, 1e-5
+    )  # seconds (docs/vendor-apis/revenium.md §5.2)
     by_provider = dict(
         raw.execute(f"select provider, sum(total_cost) from {calls_with('provider')} group by 1").fetchall()
     )

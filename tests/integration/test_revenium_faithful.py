@@ -23,6 +23,7 @@ import requests
 from ingestion.config import ReveniumSettings
 from ingestion.http_client import RetryPolicy, VendorAPIError, VendorClient
 from ingestion.revenium import COMPLETIONS_PATH, iter_completion_pages, revenium_source
+from ingestion.windows import Window, iso_z
 from simulator.faults import FaultRule
 from simulator.revenium_api import (
     CREDENTIAL_MARKER,
@@ -32,7 +33,6 @@ from simulator.revenium_api import (
 )
 from simulator.server import SimulatorServer
 from simulator.world import World
-from ingestion.windows import Window, iso_z
 from tests.conftest import DAY_1, DAY_2
 from tests.integration.pipeline import load_source
 from tests.integration.vendor_figures import day_window

@@ -14,10 +14,10 @@ import duckdb
 import pytest
 import requests
 
+from ingestion.windows import Window, iso_z
 from simulator import revenium_agentic as ag
 from simulator import revenium_analytics as an
 from simulator.timefmt import day_start_ms
-from ingestion.windows import Window, iso_z
 from tests.conftest import DAY_1, DAY_2
 
 pytestmark = pytest.mark.slow

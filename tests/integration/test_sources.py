@@ -16,8 +16,8 @@ from ingestion.helicone import helicone_source
 from ingestion.http_client import RetryPolicy, VendorClient
 from ingestion.orq import TruncatedReportError, complete_buckets, orq_source
 from ingestion.revenium import COMPLETIONS_PATH, iter_completion_pages, revenium_source
-from simulator.faults import FaultRule
 from ingestion.windows import Window, iso_z
+from simulator.faults import FaultRule
 from tests.conftest import DAY_1
 from tests.integration.pipeline import load_source
 from tests.integration.vendor_figures import day_window, helicone_cost, orq_cost, revenium_cost

@@ -13,9 +13,9 @@ import pytest
 from ingestion import arrow_pages
 from ingestion.arrow_pages import RecordTypeError, records_to_table
 from ingestion.raw_tables import REVENIUM_COMPLETIONS
+from ingestion.windows import Window
 from simulator.revenium_api import completion_record
 from simulator.world import World
-from ingestion.windows import Window
 
 DAY = date(2026, 3, 3)
 WINDOW = Window(datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC))

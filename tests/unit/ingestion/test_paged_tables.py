@@ -19,9 +19,9 @@ from ingestion.dlt_resources import FirstByKey
 from ingestion.raw_tables import REVENIUM_COMPLETIONS
 from ingestion.revenium.paged_tables import decode_pages, iter_page_tables
 from ingestion.revenium.paging import iter_pages
+from ingestion.windows import Window
 from simulator.revenium_api import completion_record
 from simulator.world import World
-from ingestion.windows import Window
 
 DAY = date(2026, 3, 3)
 WINDOW = Window(datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC))
