@@ -16,12 +16,8 @@ os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
 import dlt  # noqa: E402
 
 from bench.measure import emit  # noqa: E402
-from ingestion.arrow_pages import utc_day_start  # noqa: E402
-from ingestion.helicone import helicone_source  # noqa: E402
-from ingestion.orq import orq_source  # noqa: E402
-from ingestion.revenium import revenium_source  # noqa: E402
-
-SOURCES = {"revenium": revenium_source, "helicone": helicone_source, "orq": orq_source}
+from ingestion.core.arrow_pages import utc_day_start  # noqa: E402
+from ingestion.vendors import VENDORS  # noqa: E402
 
 
 def main() -> None:
@@ -32,16 +28,16 @@ def main() -> None:
     args = p.parse_args()
     start = utc_day_start(args.day)
     seconds = {}
-    for vendor, make in SOURCES.items():
+    for vendor in VENDORS:
         t0 = time.perf_counter()
         pipeline = dlt.pipeline(
-            pipeline_name=f"bench_base_{vendor}",
+            pipeline_name=f"bench_base_{vendor.name}",
             pipelines_dir=args.pipelines_dir,
             destination=dlt.destinations.duckdb(credentials=args.warehouse),
-            dataset_name=f"raw_{vendor}",
+            dataset_name=vendor.dataset,
         )
-        pipeline.run(make(start, start + timedelta(days=1))).raise_on_failed_jobs()
-        seconds[vendor] = time.perf_counter() - t0
+        pipeline.run(vendor.make_source(start, start + timedelta(days=1))).raise_on_failed_jobs()
+        seconds[vendor.name] = time.perf_counter() - t0
     emit({"seconds_by_vendor": seconds})
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.raw_tables import RAW_TABLES_BY_VENDOR
+from ingestion.vendors import DATASETS, VENDORS
 
-RAW_SCHEMAS = ("raw_revenium", "raw_helicone", "raw_orq")
+RAW_SCHEMAS: tuple[str, ...] = DATASETS
 # Columns that identify one event (not a dimension): suffixed per copy so that keys stay unique.
 IDENTITY_COLUMNS = frozenset(
     {
@@ -70,8 +70,7 @@ def _select(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
 
 def _is_event_table(schema: str, table: str) -> bool:
     """A table of events (keyed by an event id), as opposed to one of the vendor's per-day figures."""
-    vendor = schema.removeprefix("raw_")
-    declared = {t.name: t for t in RAW_TABLES_BY_VENDOR.get(vendor, ())}
+    declared = {t.name: t for v in VENDORS if v.dataset == schema for t in v.raw_tables}
     return table in declared and bool(IDENTITY_COLUMNS & set(declared[table].primary_key))
 
 

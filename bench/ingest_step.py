@@ -19,7 +19,7 @@ import duckdb  # noqa: E402
 
 from bench.measure import emit  # noqa: E402
 from dagster_project.defs.dlt.pipelines import vendor_pipeline  # noqa: E402
-from ingestion.dlt_resources import append_into_empty_windows  # noqa: E402
+from ingestion.core.dlt_resources import append_into_empty_windows  # noqa: E402
 from ingestion.revenium import revenium_source  # noqa: E402
 
 

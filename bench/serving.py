@@ -19,9 +19,9 @@ from typing import Any
 
 import duckdb
 
-from ingestion.arrow_pages import utc_day_start
+from ingestion.core.arrow_pages import utc_day_start
+from ingestion.core.windows import iso_z
 from ingestion.revenium.source import COMPLETIONS_PATH
-from ingestion.windows import iso_z
 
 PAGE_SIZE = 100
 
@@ -41,8 +41,8 @@ def _page_params(day: date, page: int) -> dict[str, Any]:
 def serve_pages(day: date, out_file: Path, threads: int = 4) -> dict[str, Any]:
     """Fetch every completions page of ``day`` (bytes only) into ``out_file``, one page body per line,
     through the project's own HTTP client (``VendorClient.get_bytes``: no pacing, no decoding)."""
-    from ingestion.http_client import VendorClient
-    from ingestion.revenium.paging import prefetched
+    from ingestion.core.http_client import VendorClient
+    from ingestion.core.paging import prefetched
 
     client = VendorClient(
         "revenium", os.environ["REVENIUM_BASE_URL"], {"x-api-key": os.environ["REVENIUM_API_KEY"]}
@@ -112,11 +112,11 @@ def client_costs(pages_file: Path, batch_pages: int = 200) -> dict[str, Any]:
     per-record path it falls back to (``decode_json`` + ``records_to_table``)."""
     from datetime import UTC, datetime
 
-    from ingestion.arrow_pages import project_columnar, records_to_table
-    from ingestion.http_client import decode_json
-    from ingestion.raw_tables import REVENIUM_COMPLETIONS
+    from ingestion.core.arrow_pages import project_columnar, records_to_table
+    from ingestion.core.http_client import decode_json
+    from ingestion.core.windows import Window
     from ingestion.revenium.paged_tables import decode_pages
-    from ingestion.windows import Window
+    from ingestion.revenium.raw_tables import REVENIUM_COMPLETIONS
 
     window = Window(datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
     list_key = "aICompletionMetricResourceList"

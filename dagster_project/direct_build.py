@@ -12,19 +12,15 @@ from pathlib import Path
 
 from dagster_project.dbt_cli import run_dbt
 from dagster_project.defs.dlt.pipelines import vendor_pipeline
-from ingestion.dlt_resources import append_into_empty_windows
-from ingestion.helicone import helicone_source
-from ingestion.orq import orq_source
-from ingestion.revenium import revenium_source
-
-SOURCES = {"revenium": revenium_source, "helicone": helicone_source, "orq": orq_source}
+from ingestion.core.dlt_resources import append_into_empty_windows
+from ingestion.vendors import VENDORS
 
 
 def load_day(day: date) -> None:
-    """The three vendors' dlt loads of one UTC day, as the ingest assets run them."""
+    """Every vendor's dlt load of one UTC day (registry order), as the ingest assets run them."""
     start = datetime.combine(day, time(), tzinfo=UTC)
-    for vendor, make_source in SOURCES.items():
-        source, pipeline = make_source(start, start + timedelta(days=1)), vendor_pipeline(vendor)
+    for vendor in VENDORS:
+        source, pipeline = vendor.make_source(start, start + timedelta(days=1)), vendor_pipeline(vendor.name)
         append_into_empty_windows(pipeline, source)
         pipeline.run(source).raise_on_failed_jobs()
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import requests
 
 from dagster_project.settings import data_dir, warehouse_path
+from ingestion.vendors import VENDORS
 
 INSTANCE_TEMPLATE = Path(__file__).parent / "instance" / "dagster.yaml"
-SIMULATOR_TEAM_IDS = "tmAcme01"
 
 
 def prepare_dagster_home() -> Path:
@@ -35,16 +35,10 @@ def prepare_dagster_home() -> Path:
 
 
 def point_vendors_at(base_url: str) -> None:
-    """Configure all three sources for a simulator at ``base_url`` (keys must already be in the env)."""
-    os.environ.update(
-        {
-            "REVENIUM_BASE_URL": f"{base_url}/revenium",
-            "REVENIUM_ANALYTICS_BASE_URL": f"{base_url}/revenium-app",
-            "REVENIUM_TEAM_IDS": SIMULATOR_TEAM_IDS,
-            "HELICONE_BASE_URL": f"{base_url}/helicone",
-            "ORQ_BASE_URL": f"{base_url}/orq",
-        }
-    )
+    """Configure every vendor's source for a simulator at ``base_url`` (keys must already be in the env)."""
+    for vendor in VENDORS:
+        os.environ.update({env: f"{base_url}{path}" for env, path in vendor.simulator_paths.items()})
+        os.environ.update(vendor.simulator_env)
 
 
 def _wait_for_port_file(path: Path, process: subprocess.Popen, timeout_s: float = 60.0) -> str:
@@ -61,8 +55,8 @@ def _wait_for_port_file(path: Path, process: subprocess.Popen, timeout_s: float 
 @contextmanager
 def simulator(seed: int = 42, calls_per_day: int = 20_000, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
     """Start the vendor simulator on a free loopback port in a child process; yield its base URL."""
-    for name in ("REVENIUM_API_KEY", "HELICONE_API_KEY", "ORQ_API_KEY"):
-        os.environ[name] = f"sim-{secrets.token_urlsafe(16)}"
+    for vendor in VENDORS:
+        os.environ[vendor.api_key_env] = f"sim-{secrets.token_urlsafe(16)}"
     with tempfile.TemporaryDirectory(prefix="aiecon-sim-") as tmp:
         port_file = Path(tmp) / "base_url"
         command = [

@@ -18,7 +18,6 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-RAW_DATASETS = {"revenium": "raw_revenium", "helicone": "raw_helicone", "orq": "raw_orq"}
 
 
 def data_dir() -> Path:

@@ -36,10 +36,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from simulator import helicone_api, orq_api, revenium_api
 from simulator.faults import FaultInjector, FaultRule, truncated
+from simulator.helicone import api as helicone_api
+from simulator.orq import api as orq_api
 from simulator.ratelimit import FixedWindowLimiter, scaled
 from simulator.responses import Request, Response, json_response
+from simulator.revenium import api as revenium_api
+from simulator.revenium.options import ReveniumOptions
+from simulator.revenium.paging import error_response as revenium_error_response
 from simulator.timefmt import now_ms
 from simulator.world import World
 
@@ -53,8 +57,8 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("/orq", "orq"),
 )
 ERROR_BODIES: dict[str, Callable[[int, str], Response]] = {
-    "revenium": revenium_api.error_response,
-    "revenium_analytics": revenium_api.error_response,
+    "revenium": revenium_error_response,
+    "revenium_analytics": revenium_error_response,
     "helicone": helicone_api.error_response,
     "orq": orq_api.error_response,
 }
@@ -112,7 +116,7 @@ class SimulatorServer:
         rate_limits: bool = True,
         rate_limit_scale: float = 1.0,
         clock: Callable[[], datetime] | None = None,
-        revenium_options: revenium_api.ReveniumOptions | None = None,
+        revenium_options: ReveniumOptions | None = None,
     ) -> None:
         self.world = world
         self.host = host

@@ -27,31 +27,6 @@
 {% endmacro %}
 
 
-{#-
-    "column lies in the partition window widened back by lookback_days (and forward by lookahead_days)":
-    the input a mart needs beyond its own days, e.g. the earlier days of the periods that end in the
-    window ('(1 = 1)' for the whole history or under --full-refresh).
--#}
-{% macro in_partition_window_with_lookback(column, lookback_days, lookahead_days=0) %}
-    {%- if should_full_refresh() -%}
-        {{ return('(1 = 1)') }}
-    {%- endif -%}
-    {%- set window = partition_window() -%}
-    {%- set clauses = [] -%}
-    {%- if window['min_date'] -%}
-        {%- set first = modules.datetime.date.fromisoformat(window['min_date'])
-                        - modules.datetime.timedelta(days=lookback_days) -%}
-        {%- do clauses.append(column ~ ' >= ' ~ date_literal(first.isoformat())) -%}
-    {%- endif -%}
-    {%- if window['max_date'] -%}
-        {%- set last = modules.datetime.date.fromisoformat(window['max_date'])
-                       + modules.datetime.timedelta(days=lookahead_days) -%}
-        {%- do clauses.append(column ~ ' < ' ~ date_literal(last.isoformat())) -%}
-    {%- endif -%}
-    {{ return('(' ~ (clauses | join(' and ')) ~ ')' if clauses else '(1 = 1)') }}
-{% endmacro %}
-
-
 {#- A DATE n days before (negative n) or after a DATE expression. -#}
 {% macro add_days(date_expression, n) -%}
     {{ dbt.cast(dbt.dateadd('day', n, date_expression), api.Column.translate_type('date')) | trim }}
@@ -117,9 +92,10 @@
     exact integer sums, so re-runs are byte-identical) and true percentiles (percentile_cont over the period's calls, never an average of daily figures).
     Only LLM calls (modality 'completion', or none given: Helicone requests and orq LLM spans) count, as in
     Revenium's response-time analytics; media calls (audio, image, video) measure something else.
-    group_columns: columns of fct_ai_calls the mart groups by (NULL/empty -> '(not set)').
+    ai_calls: the AI call fact (ref('fct_ai_calls') in the calling model); group_columns: its columns the mart
+    groups by (NULL/empty -> '(not set)').
 -#}
-{% macro call_performance_by_period(group_columns) %}
+{% macro call_performance_by_period(ai_calls, group_columns) %}
 {%- set lookback = analytics_period_days() | max - 1 -%}
 {%- set bigint = dbt.type_bigint() -%}
 {%- set double = 'double precision' -%}
@@ -137,8 +113,8 @@ calls as (
         total_tokens,
         cost_usd,
         duration_ms
-    from {{ ref('fct_ai_calls') }}
-    where {{ in_partition_window_with_lookback('day', lookback) }}
+    from {{ ai_calls }}
+    where {{ in_widened_window('day', lookback) }}
         and coalesce(modality, 'completion') = 'completion'
 
 ),
@@ -171,10 +147,11 @@ from rolled
     this follows the simulator's documented inference): a task is a trace of LLM calls, dated by the UTC day
     its first call started, owned by the agent of its root call (the earliest call without a parent),
     completed when that root call did not fail, lasting from its first request to its last response.
-    Traces without a root call in the warehouse are not tasks. calls_predicate selects the calls read
-    (read one day past a window, so a task running past midnight keeps its end).
+    Traces without a root call in the warehouse are not tasks. ai_calls: the AI call fact (ref('fct_ai_calls')
+    in the calling model); calls_predicate selects the calls read (read one day past a window, so a task running
+    past midnight keeps its end).
 -#}
-{% macro agent_tasks(calls_predicate) %}
+{% macro agent_tasks(ai_calls, calls_predicate) %}
     {%- set bigint = dbt.type_bigint() -%}
     select
         spans.source_system,
@@ -193,7 +170,7 @@ from rolled
             trace_id,
             min(started_at) as started_at,
             max(coalesce(ended_at, started_at)) as ended_at
-        from {{ ref('fct_ai_calls') }}
+        from {{ ai_calls }}
         where {{ calls_predicate }}
             and trace_id is not null
             and coalesce(modality, 'completion') = 'completion'
@@ -208,7 +185,7 @@ from rolled
             row_number() over (
                 partition by source_system, trace_id order by started_at, call_id
             ) as root_rank
-        from {{ ref('fct_ai_calls') }}
+        from {{ ai_calls }}
         where {{ calls_predicate }}
             and trace_id is not null
             and parent_call_id is null

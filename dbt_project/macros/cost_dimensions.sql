@@ -80,9 +80,10 @@
     The body of a per-dimension BI view cost_by_<dimension>_daily: the rows of cost_by_dimension_daily for
     one dimension, with the value under the column name of fct_ai_calls / fct_tool_calls it comes from
     (docs/conventions.md names: agent_name, api_key_alias, ...; never a reserved word such as "user").
-    Each view's file is a config line and a call of this macro.
+    cost_by_dimension_daily: that mart's relation (ref('cost_by_dimension_daily') in the view's own file, so
+    the view names its parent). Each view's file is a config line and a call of this macro.
 -#}
-{% macro cost_by_dimension_view(dimension_name) %}
+{% macro cost_by_dimension_view(cost_by_dimension_daily, dimension_name) %}
     {%- set dimensions = all_cost_dimensions() -%}
     {%- if dimension_name not in dimensions -%}
         {#- a dimension taken out of the configured list (var cost_dimensions): its view is not built -#}
@@ -98,6 +99,6 @@ select
     error_count,
     total_tokens,
     cost_usd
-from {{ ref('cost_by_dimension_daily') }}
+from {{ cost_by_dimension_daily }}
 where dimension_name = '{{ dimension_name }}'
 {% endmacro %}

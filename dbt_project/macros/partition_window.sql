@@ -71,7 +71,8 @@
 
 {#-
     SQL predicate "column lies in the partition window widened by days_before days backwards and days_after
-    forwards": what a partition run reads around its window (a trailing window, a trace's other calls).
+    forwards": what a partition run reads around its window (a trailing window, a trace's other calls, the
+    earlier days of the rolling periods that end in the window: macros/analytics_periods.sql).
     '1 = 1' when the window is the whole history (a full build reads everything) and under --full-refresh,
     as in_partition_window; an open side stays open.
 -#}

@@ -11,8 +11,10 @@
     * margin = (revenue - cost) / revenue, a RATIO (0.25 = 25 %); margin_pct = margin x 100, the unit of
       Revenium's profit-margin-per-* (metricType PERCENTAGE). A period's margin is sum(profit) / sum(revenue)
       over its days, never an average of daily margins.
+    The calling model passes its parents: analytics_aggregated = ref('stg_revenium__analytics_aggregated'),
+    ai_calls = ref('fct_ai_calls'), tool_calls = ref('fct_tool_calls').
 -#}
-{% macro revenue_margin_daily(group_column, revenue_endpoint) %}
+{% macro revenue_margin_daily(analytics_aggregated, ai_calls, tool_calls, group_column, revenue_endpoint) %}
 {%- set bigint = dbt.type_bigint() -%}
 {%- set group_value = dimension_value_or_not_set(group_column) -%}
 
@@ -24,7 +26,7 @@ revenue as (
         day,
         {{ dimension_value_or_not_set('group_name') }} as group_value,
         {{ dbt.cast('sum(' ~ dbt.cast('metric_result', type_usd()) ~ ')', type_usd()) }} as revenue_usd
-    from {{ ref('stg_revenium__analytics_aggregated') }}
+    from {{ analytics_aggregated }}
     where {{ in_partition_window('day') }}
         and endpoint = '{{ revenue_endpoint }}'
         and metric_label = 'revenue'
@@ -39,7 +41,7 @@ calls as (
         {{ group_value }} as group_value,
         {{ dbt.cast('count(*)', bigint) }} as call_count,
         {{ dbt.cast('sum(cost_usd)', type_usd()) }} as cost_usd
-    from {{ ref('fct_ai_calls') }}
+    from {{ ai_calls }}
     where {{ in_partition_window('day') }}
         and source_system = 'revenium'
     group by day, {{ group_value }}
@@ -52,7 +54,7 @@ tools as (
         day,
         {{ group_value }} as group_value,
         {{ dbt.cast('sum(cost_usd)', type_usd()) }} as tool_cost_usd
-    from {{ ref('fct_tool_calls') }}
+    from {{ tool_calls }}
     where {{ in_partition_window('day') }}
     group by day, {{ group_value }}
 

@@ -25,10 +25,12 @@
 
 {#-
     Body of a token-vs-tool cost mart: per day, source and group_columns, the AI calls' token cost (every
-    modality) beside the tool calls' cost, their total and the tool share of it (column share_column).
-    A group with only one kind of call shows 0 for the other. count_distinct_tools adds distinct_tools.
+    modality, from relation ai_calls) beside the tool calls' cost (relation tool_calls), their total and the
+    tool share of it (column share_column). The calling model passes ref('fct_ai_calls') and
+    ref('fct_tool_calls'), so its file names its parents. A group with only one kind of call shows 0 for the
+    other. count_distinct_tools adds distinct_tools.
 -#}
-{% macro token_vs_tool_cost(group_columns, share_column, count_distinct_tools=false) %}
+{% macro token_vs_tool_cost(ai_calls, tool_calls, group_columns, share_column, count_distinct_tools=false) %}
 {%- set bigint = dbt.type_bigint() -%}
 {%- set usd = type_usd() -%}
 {%- set zero_usd = dbt.cast('0', usd) -%}
@@ -41,14 +43,14 @@
 with
 
 token_cost as (
-    {{ daily_call_aggregates(ref('fct_ai_calls'), group_columns, {
+    {{ daily_call_aggregates(ai_calls, group_columns, {
         'ai_call_count': dbt.cast('count(*)', bigint),
         'token_cost_usd': dbt.cast('sum(cost_usd)', usd),
     }) }}
 ),
 
 tool_cost as (
-    {{ daily_call_aggregates(ref('fct_tool_calls'), group_columns, tool_aggregates) }}
+    {{ daily_call_aggregates(tool_calls, group_columns, tool_aggregates) }}
 ),
 
 joined as (

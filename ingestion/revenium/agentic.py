@@ -27,9 +27,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ingestion.http_client import VendorClient
+from ingestion.core.http_client import VendorClient
+from ingestion.core.windows import Window, as_utc, iso_z
 from ingestion.revenium.paging import hal_items, items_under, iter_pages
-from ingestion.windows import Window, as_utc, iso_z
 
 METRICS = "/profitstream/v2/api/sources/metrics"
 TRACES_PATH = f"{METRICS}/ai/traces"

@@ -16,7 +16,7 @@ import threading
 import time
 from typing import Any
 
-from ingestion.http_client import VendorClient
+from ingestion.core.http_client import VendorClient
 
 ANALYTICS_PATHS = ("/profitstream/v2/api/sources/metrics/", "/api/v2/analytics/")
 

@@ -26,19 +26,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
-from ingestion.arrow_pages import project_columnar, records_to_table
-from ingestion.http_client import VendorClient, decode_json
-from ingestion.raw_tables import TIMESTAMP, RawTable
-from ingestion.revenium.paging import (
-    PAGE_SIZE,
-    first_seen,
-    fresh_records,
-    hal_items,
-    hal_total_pages,
-    iter_pages,
-    prefetched,
-)
-from ingestion.windows import Window
+from ingestion.core.arrow_pages import project_columnar, records_to_table
+from ingestion.core.http_client import VendorClient, decode_json
+from ingestion.core.paging import first_seen, fresh_records, prefetched
+from ingestion.core.raw_table import TIMESTAMP, RawTable
+from ingestion.core.windows import Window
+from ingestion.revenium.paging import PAGE_SIZE, hal_items, hal_total_pages, iter_pages
 
 EMBEDDED = "_embedded"
 HAL_TOP_LEVEL = frozenset({EMBEDDED, "page", "_links"})

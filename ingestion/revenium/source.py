@@ -10,25 +10,36 @@ a metric whose ``metricResult`` is missing, null or not a number is skipped, nev
 Endpoints that take a parameter are asked with a fixed value and landed under ``name?query`` [I]:
 ``top-movers?groupBy=model`` and ``?groupBy=agent`` (the day against the day before;
 ``currentValue``/``previousValue``/``trend`` get their own columns) and ``tokens-per-minute?tokenType=TOTAL``.
-What each figure means in the simulator: ``simulator/revenium_analytics.py``.
+What each figure means in the simulator: ``simulator/revenium/analytics.py``.
+
+The source is declarative: ``RESOURCES`` lists every resource as its raw table, a reader (what one request
+or walk returns) and a fan-out (over which teams and days the reader is asked, on which host, and under
+which ``_day`` the records land); ``revenium_source`` turns each entry into a windowed dlt resource.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 import dlt
 import pyarrow as pa
+from dlt.extract.resource import DltResource
 
-from ingestion.arrow_pages import records_to_table
-from ingestion.config import ReveniumSettings
-from ingestion.dlt_resources import windowed_resource
-from ingestion.http_client import VendorClient
-from ingestion.raw_tables import (
+from ingestion.core.arrow_pages import records_to_table
+from ingestion.core.dlt_resources import windowed_resource
+from ingestion.core.http_client import VendorClient
+from ingestion.core.raw_table import RawTable
+from ingestion.core.windows import Window, iso_z
+from ingestion.revenium import agentic
+from ingestion.revenium.pacing import PacedClient
+from ingestion.revenium.paged_tables import iter_page_tables
+from ingestion.revenium.paging import PAGE_SIZE, hal_items, hal_total_pages, items_under, iter_pages
+from ingestion.revenium.raw_tables import (
     REVENIUM_AI_METRICS,
     REVENIUM_ANALYTICS_AGGREGATED,
     REVENIUM_ANALYTICS_JOBS_ROI,
@@ -50,13 +61,8 @@ from ingestion.raw_tables import (
     REVENIUM_TOOL_EVENTS,
     REVENIUM_TRACES,
     REVENIUM_VIDEO,
-    RawTable,
 )
-from ingestion.revenium import agentic
-from ingestion.revenium.pacing import PacedClient
-from ingestion.revenium.paged_tables import iter_page_tables
-from ingestion.revenium.paging import PAGE_SIZE, hal_items, hal_total_pages, items_under, iter_pages
-from ingestion.windows import Window, iso_z
+from ingestion.revenium.settings import ReveniumSettings
 
 COMPLETIONS_PATH = "/profitstream/v2/api/sources/metrics/ai/completions"
 COST_BY_PROVIDER_PATH = "/api/v2/analytics/cost-by-provider-aggregated"
@@ -206,260 +212,247 @@ def metric_result(item: Mapping[str, Any], label: str) -> float | None:
     return None
 
 
+# -- the declarative source --------------------------------------------------------------------------------
+Records = list[dict[str, Any]]
+
+
+def _platform(s: ReveniumSettings) -> PacedClient:
+    return PacedClient("revenium", s.base_url, {"x-api-key": s.api_key})
+
+
+def _analytics(s: ReveniumSettings) -> PacedClient:
+    return PacedClient("revenium-analytics", s.analytics_base_url, {"Authorization": f"Bearer {s.api_key}"})
+
+
+def _team_label(s: ReveniumSettings) -> str:
+    # The analytics host resolves the team from the key; with several teams the figure is the account's.
+    return ",".join(s.team_ids)
+
+
+# Fan-outs: over which teams and days a reader is asked, with which client, and under which ``_day`` its
+# records land. Each takes (table, read, window, settings) and yields the table's Arrow pages.
+def per_team_day_tables(
+    table: RawTable, read: Callable[..., Iterator[pa.Table]], window: Window, s: ReveniumSettings
+) -> Iterator[pa.Table]:
+    """``read(client, team_id, day, window)`` yields the Arrow pages itself (the completions fast path)."""
+    with _platform(s) as client:
+        for team_id in s.team_ids:
+            for day in window.days():
+                yield from read(client, team_id, day, window)
+
+
+def per_team_day_pages(
+    table: RawTable, read: Callable[..., Iterable[Records]], window: Window, s: ReveniumSettings
+) -> Iterator[pa.Table]:
+    """Pages of ``read(client, team_id, day)`` for every team and day, dated by their own event time."""
+    empty = True
+    with _platform(s) as client:
+        for team_id in s.team_ids:
+            for day in window.days():
+                for records in read(client, team_id, day):
+                    empty = False
+                    yield records_to_table(table, records, window, {"team_id": team_id})
+    if empty:  # no rows at all: still declare the table, so that staging can read it
+        yield records_to_table(table, [], window, {"team_id": ""})
+
+
+def per_team_pages(
+    table: RawTable, read: Callable[..., Iterable[Records]], window: Window, s: ReveniumSettings
+) -> Iterator[pa.Table]:
+    """Pages of ``read(client, team_id, window)``, asked once per team for the whole window (an API with no
+    date parameters), dated by their own event time."""
+    first_day = next(window.days())
+    return per_team_day_pages(
+        table, lambda c, t, day: read(c, t, window) if day == first_day else [], window, s
+    )
+
+
+def per_team_day(
+    table: RawTable, read: Callable[..., Records], window: Window, s: ReveniumSettings
+) -> Iterator[pa.Table]:
+    """``read(client, team_id, day)``: the team's records of one day, landed under that day."""
+    with _platform(s) as client:
+        for team_id in s.team_ids:
+            for day in window.days():
+                records = read(client, team_id, day)
+                yield records_to_table(table, records, window, {"team_id": team_id}, day=day.start.date())
+
+
+def per_team_snapshot(
+    table: RawTable, read: Callable[..., Records], window: Window, s: ReveniumSettings
+) -> Iterator[pa.Table]:
+    """``read(client, team_id, window)``: a snapshot taken once per team, landed under every day."""
+    with _platform(s) as client:
+        for team_id in s.team_ids:
+            records = read(client, team_id, window)
+            for day in window.days():
+                yield records_to_table(table, records, window, {"team_id": team_id}, day=day.start.date())
+
+
+def analytics_per_day(
+    table: RawTable, read: Callable[..., Records], window: Window, s: ReveniumSettings
+) -> Iterator[pa.Table]:
+    """``read(client, day)`` on the analytics host: the account's figures of one day, under that day (a
+    table with an event time is dated by it instead)."""
+    with _analytics(s) as client:
+        for day in window.days():
+            rows = read(client, day)
+            yield records_to_table(table, rows, window, {"team_id": _team_label(s)}, day=day.start.date())
+
+
+# Readers that are not already one call of ``agentic``.
+def completion_tables(client: VendorClient, team_id: str, day: Window, window: Window) -> Iterator[pa.Table]:
+    yield from iter_page_tables(
+        client,
+        COMPLETIONS_PATH,
+        completion_params(team_id, day),
+        REVENIUM_COMPLETIONS,
+        window,
+        {"team_id": team_id},
+        concurrency=page_concurrency(),
+        batch_pages=max(1, batch_rows() // PAGE_SIZE),
+    )
+
+
+def cost_by_provider_rows(client: VendorClient, day: Window) -> Records:
+    items = cost_by_provider_items(client, day)
+    return [{"groupName": i.get("groupName"), "cost_usd": metric_result(i, "cost")} for i in items]
+
+
+def aggregated_rows(client: VendorClient, day: Window) -> Records:
+    rows: Records = []
+    for endpoint in AGGREGATED_ENDPOINTS:
+        for item in paged_items(client, endpoint, day):
+            for metric in item.get("metrics") or []:
+                if (row := metric_row(endpoint, item, metric)) is not None:
+                    rows.append(row)
+    return rows
+
+
+def timeseries_rows(client: VendorClient, day: Window) -> Records:
+    rows: Records = []
+    for endpoint in TIMESERIES_ENDPOINTS:
+        path, params = endpoint_request(endpoint, day)
+        for bucket in hal_items(client.get(path, params=params)):
+            bounds = {k: bucket.get(k) for k in ("startTimestamp", "endTimestamp")}
+            for group in bucket.get("groups") or []:
+                for metric in group.get("metrics") or []:
+                    if (row := metric_row(endpoint, group, metric)) is not None:
+                        rows.append({**row, **bounds})
+    return rows
+
+
+def analytics_list(path: str, list_key: str) -> Callable[[VendorClient, Window], Records]:
+    """One analytics request per day; its records sit under ``list_key`` of the response."""
+
+    def read(client: VendorClient, day: Window) -> Records:
+        body = client.get(path, params={"startDate": iso_z(day.start), "endDate": iso_z(day.end)})
+        return items_under(body, list_key)
+
+    return read
+
+
+def squad_runs(client: VendorClient, team_id: str, window: Window) -> Records:
+    period = agentic.squad_period(window, datetime.now(UTC))
+    return agentic.squad_executions(client, team_id, window, period)
+
+
+def squad_timelines(client: VendorClient, team_id: str, window: Window) -> Iterator[Records]:
+    for run in squad_runs(client, team_id, window):
+        yield agentic.squad_timeline(client, team_id, run["id"])
+
+
+def squad_entities(client: VendorClient, team_id: str, window: Window) -> Records:
+    return agentic.squad_entities(client, team_id, agentic.squad_period(window, datetime.now(UTC)))
+
+
+def detailed_jobs(client: VendorClient, team_id: str, day: Window) -> list[str]:
+    """The agenticJobIds of the day's jobs the source details (the first ``limit`` created)."""
+    limit = agentic.job_detail_limit()
+    out: list[str] = []
+    for page in agentic.jobs(client, team_id, day):
+        out += [j["agenticJobId"] for j in page]
+        if 0 <= limit <= len(out):
+            return out[:limit]
+    return out
+
+
+def each_detailed_job(
+    fetch: Callable[[VendorClient, str, str], Records],
+) -> Callable[[VendorClient, str, Window], Records]:
+    """``fetch(client, team_id, job_id)`` over the day's detailed jobs, as one day's records."""
+
+    def read(client: VendorClient, team_id: str, day: Window) -> Records:
+        records: Records = []
+        for job_id in detailed_jobs(client, team_id, day):
+            records += fetch(client, team_id, job_id)
+        return records
+
+    return read
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """One resource of the source: the raw table it lands, what one read returns, and how it fans out."""
+
+    table: RawTable
+    read: Callable[..., Any]
+    fan_out: Callable[[RawTable, Any, Window, ReveniumSettings], Iterator[pa.Table]]
+
+
+# Every resource, in the order the source lists them (resource name = table name).
+RESOURCES: tuple[ResourceSpec, ...] = (
+    ResourceSpec(REVENIUM_COMPLETIONS, completion_tables, per_team_day_tables),
+    ResourceSpec(REVENIUM_COST_BY_PROVIDER, cost_by_provider_rows, analytics_per_day),
+    ResourceSpec(REVENIUM_TRACES, agentic.traces, per_team_day_pages),
+    ResourceSpec(REVENIUM_TOOL_EVENTS, agentic.tool_events, per_team_day_pages),
+    ResourceSpec(REVENIUM_SQUAD_EXECUTIONS, lambda c, t, w: [squad_runs(c, t, w)], per_team_pages),
+    ResourceSpec(REVENIUM_SQUAD_TIMELINE, squad_timelines, per_team_pages),
+    ResourceSpec(REVENIUM_SQUAD_ENTITIES, squad_entities, per_team_snapshot),
+    ResourceSpec(REVENIUM_JOBS, agentic.jobs, per_team_day_pages),
+    ResourceSpec(
+        REVENIUM_JOB_ROI, each_detailed_job(lambda c, t, j: [agentic.job_roi(c, t, j)]), per_team_day
+    ),
+    ResourceSpec(REVENIUM_JOB_TRANSACTIONS, each_detailed_job(agentic.job_transactions), per_team_day),
+    ResourceSpec(REVENIUM_JOB_OUTCOME_HISTORY, each_detailed_job(agentic.job_outcome_history), per_team_day),
+    ResourceSpec(
+        REVENIUM_JOB_TYPES,
+        lambda c, t, w: [{"job_type": x} for x in agentic.job_types(c, t)],
+        per_team_snapshot,
+    ),
+    ResourceSpec(REVENIUM_JOB_FUNNEL, lambda c, t, d: [agentic.conversion_funnel(c, t, d)], per_team_day),
+    ResourceSpec(REVENIUM_AI_METRICS, agentic.ai_metrics, per_team_day_pages),
+    ResourceSpec(REVENIUM_AUDIO, agentic.media_metrics(agentic.MEDIA_PATHS["audio"]), per_team_day_pages),
+    ResourceSpec(REVENIUM_IMAGES, agentic.media_metrics(agentic.MEDIA_PATHS["images"]), per_team_day_pages),
+    ResourceSpec(REVENIUM_VIDEO, agentic.media_metrics(agentic.MEDIA_PATHS["video"]), per_team_day_pages),
+    ResourceSpec(REVENIUM_ANALYTICS_TIMESERIES, timeseries_rows, analytics_per_day),
+    ResourceSpec(REVENIUM_ANALYTICS_AGGREGATED, aggregated_rows, analytics_per_day),
+    ResourceSpec(
+        REVENIUM_ANALYTICS_TRACE_COSTS,
+        analytics_list("/api/v2/analytics/trace-cost-distribution", "dataPoints"),
+        analytics_per_day,
+    ),
+    ResourceSpec(
+        REVENIUM_ANALYTICS_JOBS_ROI,
+        analytics_list("/api/v2/analytics/jobs/roi-summary", "byJobType"),
+        analytics_per_day,
+    ),
+)
+
+
+def _resource(spec: ResourceSpec, window: Window, settings: ReveniumSettings | None) -> DltResource:
+    def pages() -> Iterator[pa.Table]:
+        # Settings are read when the data is pulled, not when the source is built.
+        yield from spec.fan_out(spec.table, spec.read, window, settings or ReveniumSettings.from_env())
+
+    pages.__name__ = pages.__qualname__ = spec.table.name
+    return windowed_resource(spec.table, window, parallelized=True)(pages)
+
+
 @dlt.source(name="revenium", max_table_nesting=0)
 def revenium_source(
     window_start: datetime, window_end: datetime, settings: ReveniumSettings | None = None
 ) -> list[Any]:
-    """Revenium for one window. Settings are read when the data is pulled, not when the source is built."""
+    """Revenium for one window: one windowed resource per entry of ``RESOURCES``."""
     window = Window(window_start, window_end)
-
-    def _settings() -> ReveniumSettings:
-        return settings or ReveniumSettings.from_env()
-
-    @windowed_resource(REVENIUM_COMPLETIONS, window, parallelized=True)
-    def completions() -> Iterator[pa.Table]:
-        s = _settings()
-        with PacedClient("revenium", s.base_url, {"x-api-key": s.api_key}) as client:
-            for team_id in s.team_ids:
-                for day in window.days():
-                    yield from iter_page_tables(
-                        client,
-                        COMPLETIONS_PATH,
-                        completion_params(team_id, day),
-                        REVENIUM_COMPLETIONS,
-                        window,
-                        {"team_id": team_id},
-                        concurrency=page_concurrency(),
-                        batch_pages=max(1, batch_rows() // PAGE_SIZE),
-                    )
-
-    @windowed_resource(REVENIUM_COST_BY_PROVIDER, window, parallelized=True)
-    def analytics_cost_by_provider() -> Iterator[pa.Table]:
-        s = _settings()
-        # The analytics host resolves the team from the key; with several teams the figure is the account's.
-        team_label = ",".join(s.team_ids)
-        auth = {"Authorization": f"Bearer {s.api_key}"}
-        with PacedClient("revenium-analytics", s.analytics_base_url, auth) as client:
-            for day in window.days():
-                items = cost_by_provider_items(client, day)
-                rows = [
-                    {"groupName": i.get("groupName"), "cost_usd": metric_result(i, "cost")} for i in items
-                ]
-                yield records_to_table(
-                    REVENIUM_COST_BY_PROVIDER, rows, window, {"team_id": team_label}, day=day.start.date()
-                )
-
-    def _platform(s: ReveniumSettings) -> VendorClient:
-        return PacedClient("revenium", s.base_url, {"x-api-key": s.api_key})
-
-    def _per_team_day(table: RawTable, fetch: Any) -> Iterator[pa.Table]:
-        """Pages of ``fetch(client, team_id, day)`` for every team and day, as ``table``."""
-        s = _settings()
-        empty = True
-        with _platform(s) as client:
-            for team_id in s.team_ids:
-                for day in window.days():
-                    for records in fetch(client, team_id, day):
-                        empty = False
-                        yield records_to_table(table, records, window, {"team_id": team_id})
-        if empty:  # no rows at all: still declare the table, so that staging can read it
-            yield records_to_table(table, [], window, {"team_id": ""})
-
-    @windowed_resource(REVENIUM_TRACES, window, parallelized=True)
-    def traces() -> Iterator[pa.Table]:
-        yield from _per_team_day(REVENIUM_TRACES, agentic.traces)
-
-    @windowed_resource(REVENIUM_TOOL_EVENTS, window, parallelized=True)
-    def tool_events() -> Iterator[pa.Table]:
-        yield from _per_team_day(REVENIUM_TOOL_EVENTS, agentic.tool_events)
-
-    def _squad_runs(client: VendorClient, team_id: str) -> list[dict[str, Any]]:
-        period = agentic.squad_period(window, datetime.now(UTC))
-        return agentic.squad_executions(client, team_id, window, period)
-
-    @windowed_resource(REVENIUM_SQUAD_EXECUTIONS, window, parallelized=True)
-    def squad_executions() -> Iterator[pa.Table]:
-        yield from _per_team_day(
-            REVENIUM_SQUAD_EXECUTIONS, lambda c, t, d: [_squad_runs(c, t)] if d == first_day else []
-        )
-
-    @windowed_resource(REVENIUM_SQUAD_TIMELINE, window, parallelized=True)
-    def squad_timeline_events() -> Iterator[pa.Table]:
-        def fetch(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
-            if day != first_day:
-                return
-            for run in _squad_runs(client, team_id):
-                yield agentic.squad_timeline(client, team_id, run["id"])
-
-        yield from _per_team_day(REVENIUM_SQUAD_TIMELINE, fetch)
-
-    @windowed_resource(REVENIUM_SQUAD_ENTITIES, window, parallelized=True)
-    def squad_entities() -> Iterator[pa.Table]:
-        s = _settings()
-        period = agentic.squad_period(window, datetime.now(UTC))
-        with _platform(s) as client:
-            for team_id in s.team_ids:
-                records = agentic.squad_entities(client, team_id, period)
-                for day in window.days():
-                    yield records_to_table(
-                        REVENIUM_SQUAD_ENTITIES, records, window, {"team_id": team_id}, day=day.start.date()
-                    )
-
-    @windowed_resource(REVENIUM_JOBS, window, parallelized=True)
-    def jobs() -> Iterator[pa.Table]:
-        yield from _per_team_day(REVENIUM_JOBS, agentic.jobs)
-
-    def _detailed_jobs(client: VendorClient, team_id: str, day: Window) -> list[str]:
-        """The agenticJobIds of the day's jobs the source details (the first ``limit`` created)."""
-        limit = agentic.job_detail_limit()
-        out: list[str] = []
-        for page in agentic.jobs(client, team_id, day):
-            out += [j["agenticJobId"] for j in page]
-            if 0 <= limit <= len(out):
-                return out[:limit]
-        return out
-
-    def _job_details(table: RawTable, fetch: Any) -> Iterator[pa.Table]:
-        s = _settings()
-        with _platform(s) as client:
-            for team_id in s.team_ids:
-                for day in window.days():
-                    records: list[dict[str, Any]] = []
-                    for job_id in _detailed_jobs(client, team_id, day):
-                        records += fetch(client, team_id, job_id)
-                    yield records_to_table(table, records, window, {"team_id": team_id}, day=day.start.date())
-
-    @windowed_resource(REVENIUM_JOB_ROI, window, parallelized=True)
-    def job_roi() -> Iterator[pa.Table]:
-        yield from _job_details(REVENIUM_JOB_ROI, lambda c, t, j: [agentic.job_roi(c, t, j)])
-
-    @windowed_resource(REVENIUM_JOB_TRANSACTIONS, window, parallelized=True)
-    def job_transactions() -> Iterator[pa.Table]:
-        yield from _job_details(REVENIUM_JOB_TRANSACTIONS, agentic.job_transactions)
-
-    @windowed_resource(REVENIUM_JOB_OUTCOME_HISTORY, window, parallelized=True)
-    def job_outcome_history() -> Iterator[pa.Table]:
-        yield from _job_details(REVENIUM_JOB_OUTCOME_HISTORY, agentic.job_outcome_history)
-
-    @windowed_resource(REVENIUM_JOB_TYPES, window, parallelized=True)
-    def job_types() -> Iterator[pa.Table]:
-        s = _settings()
-        with _platform(s) as client:
-            for team_id in s.team_ids:
-                records = [{"job_type": t} for t in agentic.job_types(client, team_id)]
-                for day in window.days():
-                    yield records_to_table(
-                        REVENIUM_JOB_TYPES, records, window, {"team_id": team_id}, day=day.start.date()
-                    )
-
-    @windowed_resource(REVENIUM_JOB_FUNNEL, window, parallelized=True)
-    def job_conversion_funnel() -> Iterator[pa.Table]:
-        s = _settings()
-        with _platform(s) as client:
-            for team_id in s.team_ids:
-                for day in window.days():
-                    record = agentic.conversion_funnel(client, team_id, day)
-                    yield records_to_table(
-                        REVENIUM_JOB_FUNNEL, [record], window, {"team_id": team_id}, day=day.start.date()
-                    )
-
-    @windowed_resource(REVENIUM_AI_METRICS, window, parallelized=True)
-    def ai_metrics() -> Iterator[pa.Table]:
-        yield from _per_team_day(REVENIUM_AI_METRICS, agentic.ai_metrics)
-
-    @windowed_resource(REVENIUM_AUDIO, window, parallelized=True)
-    def audio_metrics() -> Iterator[pa.Table]:
-        yield from _per_team_day(REVENIUM_AUDIO, agentic.media_metrics(agentic.MEDIA_PATHS["audio"]))
-
-    @windowed_resource(REVENIUM_IMAGES, window, parallelized=True)
-    def image_metrics() -> Iterator[pa.Table]:
-        yield from _per_team_day(REVENIUM_IMAGES, agentic.media_metrics(agentic.MEDIA_PATHS["images"]))
-
-    @windowed_resource(REVENIUM_VIDEO, window, parallelized=True)
-    def video_metrics() -> Iterator[pa.Table]:
-        yield from _per_team_day(REVENIUM_VIDEO, agentic.media_metrics(agentic.MEDIA_PATHS["video"]))
-
-    def _analytics(s: ReveniumSettings) -> PacedClient:
-        return PacedClient(
-            "revenium-analytics", s.analytics_base_url, {"Authorization": f"Bearer {s.api_key}"}
-        )
-
-    @windowed_resource(REVENIUM_ANALYTICS_AGGREGATED, window, parallelized=True)
-    def analytics_aggregated() -> Iterator[pa.Table]:
-        s = _settings()
-        team_label = ",".join(s.team_ids)
-        with _analytics(s) as client:
-            for day in window.days():
-                rows: list[dict[str, Any]] = []
-                for endpoint in AGGREGATED_ENDPOINTS:
-                    for item in paged_items(client, endpoint, day):
-                        for metric in item.get("metrics") or []:
-                            if (row := metric_row(endpoint, item, metric)) is not None:
-                                rows.append(row)
-                yield records_to_table(
-                    REVENIUM_ANALYTICS_AGGREGATED, rows, window, {"team_id": team_label}, day=day.start.date()
-                )
-
-    @windowed_resource(REVENIUM_ANALYTICS_TIMESERIES, window, parallelized=True)
-    def analytics_timeseries() -> Iterator[pa.Table]:
-        s = _settings()
-        team_label = ",".join(s.team_ids)
-        with _analytics(s) as client:
-            for day in window.days():
-                rows: list[dict[str, Any]] = []
-                for endpoint in TIMESERIES_ENDPOINTS:
-                    path, params = endpoint_request(endpoint, day)
-                    for bucket in hal_items(client.get(path, params=params)):
-                        bounds = {k: bucket.get(k) for k in ("startTimestamp", "endTimestamp")}
-                        for group in bucket.get("groups") or []:
-                            for metric in group.get("metrics") or []:
-                                if (row := metric_row(endpoint, group, metric)) is not None:
-                                    rows.append({**row, **bounds})
-                yield records_to_table(REVENIUM_ANALYTICS_TIMESERIES, rows, window, {"team_id": team_label})
-
-    def _analytics_per_day(table: RawTable, path: str, list_key: str) -> Iterator[pa.Table]:
-        """One analytics request per day; its records sit under ``list_key`` of the response."""
-        s = _settings()
-        team_label = ",".join(s.team_ids)
-        with _analytics(s) as client:
-            for day in window.days():
-                body = client.get(path, params={"startDate": iso_z(day.start), "endDate": iso_z(day.end)})
-                rows = items_under(body, list_key)
-                yield records_to_table(table, rows, window, {"team_id": team_label}, day=day.start.date())
-
-    @windowed_resource(REVENIUM_ANALYTICS_TRACE_COSTS, window, parallelized=True)
-    def analytics_trace_cost_distribution() -> Iterator[pa.Table]:
-        yield from _analytics_per_day(
-            REVENIUM_ANALYTICS_TRACE_COSTS, "/api/v2/analytics/trace-cost-distribution", "dataPoints"
-        )
-
-    @windowed_resource(REVENIUM_ANALYTICS_JOBS_ROI, window, parallelized=True)
-    def analytics_jobs_roi_summary() -> Iterator[pa.Table]:
-        yield from _analytics_per_day(
-            REVENIUM_ANALYTICS_JOBS_ROI, "/api/v2/analytics/jobs/roi-summary", "byJobType"
-        )
-
-    first_day = next(window.days())
-    return [
-        completions,
-        analytics_cost_by_provider,
-        traces,
-        tool_events,
-        squad_executions,
-        squad_timeline_events,
-        squad_entities,
-        jobs,
-        job_roi,
-        job_transactions,
-        job_outcome_history,
-        job_types,
-        job_conversion_funnel,
-        ai_metrics,
-        audio_metrics,
-        image_metrics,
-        video_metrics,
-        analytics_timeseries,
-        analytics_aggregated,
-        analytics_trace_cost_distribution,
-        analytics_jobs_roi_summary,
-    ]
+    return [_resource(spec, window, settings) for spec in RESOURCES]

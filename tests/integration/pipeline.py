@@ -9,7 +9,7 @@ import duckdb
 
 from dagster_project.definitions import defs
 from dagster_project.defs.schedules import MAIN_JOB_NAME
-from ingestion.dlt_resources import append_into_empty_windows
+from ingestion.core.dlt_resources import append_into_empty_windows
 
 # Columns that legitimately differ between two loads of the same data: dlt's load id.
 LOAD_COLUMNS = {"_dlt_load_id", "_dlt_id"}

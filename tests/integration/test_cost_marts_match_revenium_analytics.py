@@ -2,7 +2,7 @@
 
 The warehouse is the session's ``two_days`` (DAY_1 and DAY_2 run through Dagster). The periods are each
 single day and the two days together; the simulator computes each analytic from its world independently
-of the warehouse (``simulator/revenium_analytics.py``). Money must agree to the cent, ratios to
+of the warehouse (``simulator/revenium/analytics.py``). Money must agree to the cent, ratios to
 1e-6; the vendor's units (seconds, percent) are converted here, where a reader can see it.
 """
 
@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 import requests
 
-from ingestion.windows import Window, iso_z
-from simulator import revenium_media as media
+from ingestion.core.windows import Window, iso_z
+from simulator.revenium import media
 from tests.conftest import DAY_1, DAY_2
 
 pytestmark = pytest.mark.slow

@@ -17,10 +17,10 @@ import pytest
 
 from dagster_project.defs.quality.partition_checks import judge_volume
 from dagster_project.defs.quality.quarantine_gate import judge_quarantine, read_quarantine
-from ingestion.config import ReveniumSettings
 from ingestion.revenium import COMPLETIONS_PATH, revenium_source
+from ingestion.revenium.settings import ReveniumSettings
 from simulator.faults import FaultRule
-from simulator.revenium_api import CREDENTIAL_MARKER, PROMPT_MARKER, ReveniumOptions
+from simulator.revenium.options import CREDENTIAL_MARKER, PROMPT_MARKER, ReveniumOptions
 from simulator.server import SimulatorServer
 from simulator.world import World
 from tests.conftest import DAY_1, DAY_2
@@ -239,8 +239,8 @@ def test_a_day_whose_every_record_was_deleted_at_the_source_is_emptied_by_a_reru
 
 # -- the same switches on another vendor's envelope (Helicone's {data: [...]} pages) -----------------------
 def test_helicone_negative_costs_are_quarantined_and_a_repeated_page_lands_once(sim, sim_keys, tmp_path):
-    from ingestion.config import HeliconeSettings
-    from ingestion.helicone import QUERY_PATH, helicone_source
+    from ingestion.helicone.settings import HeliconeSettings
+    from ingestion.helicone.source import QUERY_PATH, helicone_source
 
     calls = sim.world.calls(DAY_1)
     served = {calls.request_id_str(i) for i in range(calls.n) if calls.in_helicone[i]}

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import duckdb
 
-from ingestion.dlt_resources import append_into_empty_windows
+from ingestion.core.dlt_resources import append_into_empty_windows
+from ingestion.core.windows import Window
 from ingestion.revenium import revenium_source
-from ingestion.windows import Window
 from tests.conftest import DAY_1, DAY_2
 from tests.integration.pipeline import raw_pipeline
 from tests.integration.vendor_figures import day_window

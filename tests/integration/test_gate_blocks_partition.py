@@ -11,7 +11,7 @@ from dagster_dlt import DagsterDltResource
 
 from dagster_project.defs.dbt.assets import warehouse_dbt_models
 from dagster_project.defs.dbt.project import dbt_cli_resource
-from dagster_project.defs.dlt.assets import revenium_ingest
+from dagster_project.defs.dlt.assets import INGEST_ASSETS
 from dagster_project.defs.quality.raw_checks import raw_checks
 from ingestion.revenium import COMPLETIONS_PATH
 from simulator.faults import FaultRule
@@ -40,7 +40,7 @@ def test_a_quarantined_share_over_the_threshold_fails_the_gate_and_stops_downstr
     )
     try:
         result = dg.materialize(
-            [revenium_ingest, warehouse_dbt_models, gate],
+            [INGEST_ASSETS["revenium"], warehouse_dbt_models, gate],
             selection=[COMPLETIONS, STAGING, FACT],
             partition_key=DAY_1.isoformat(),
             resources={"dlt": DagsterDltResource(), "dbt": dbt_cli_resource()},

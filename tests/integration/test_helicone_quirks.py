@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import requests
 
-from ingestion.helicone import QUERY_PATH, HeliconeError, iter_request_pages, unwrap, window_filter
-from ingestion.http_client import RetryPolicy, VendorAPIError, VendorClient
+from ingestion.core.http_client import RetryPolicy, VendorAPIError, VendorClient
+from ingestion.helicone.source import QUERY_PATH, HeliconeError, iter_request_pages, unwrap, window_filter
 from simulator.faults import FaultRule
 from tests.conftest import DAY_1
 from tests.integration.pipeline import load_source
@@ -144,7 +144,7 @@ def test_sessions_are_the_worlds_traces_with_their_totals(helicone_raw, world):
 
 
 def test_sessions_page_by_offset_without_loss(simulator, sim_keys, world):
-    from ingestion.helicone import iter_session_pages
+    from ingestion.helicone.source import iter_session_pages
 
     c = world.calls(DAY_1)
     expected = {c.trace_id_str(i) for i in np.flatnonzero(c.in_helicone)}

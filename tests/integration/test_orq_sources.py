@@ -137,8 +137,8 @@ def test_span_costs_add_up_to_orqs_reporting_total(orq_raw, simulator, sim_keys)
 def test_a_span_past_midnight_lands_with_its_traces_day():
     from datetime import timedelta
 
-    from ingestion.arrow_pages import records_to_table
-    from ingestion.raw_tables import ORQ_SPANS
+    from ingestion.core.arrow_pages import records_to_table
+    from ingestion.orq.raw_tables import ORQ_SPANS
 
     window = day_window(DAY_1)
     late_trace = (window.end - timedelta(minutes=1)).isoformat().replace("+00:00", "Z")
@@ -164,8 +164,8 @@ def test_a_span_past_midnight_lands_with_its_traces_day():
 
 
 def test_spans_fetched_concurrently_equal_spans_fetched_one_by_one(simulator, sim_keys):
-    from ingestion.http_client import VendorClient
-    from ingestion.orq import iter_trace_pages, spans_of_traces
+    from ingestion.core.http_client import VendorClient
+    from ingestion.orq.source import iter_trace_pages, spans_of_traces
 
     def make():
         return VendorClient("orq", simulator.urls["orq"], {"Authorization": f"Bearer {sim_keys.orq}"})

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 import requests
 
+from ingestion.core.windows import iso_z
 from ingestion.revenium import agentic, revenium_source
-from ingestion.windows import iso_z
 from simulator import catalogue as cat
 from tests.conftest import DAY_1
 from tests.integration.pipeline import load_source
@@ -211,7 +211,7 @@ def test_parent_links_resolve_within_the_day(raw):
 
 # -- media (audio, images, video) and /ai ----------------------------------------------------------------
 def test_media_calls_are_the_worlds_and_hang_off_completions(raw, world, simulator, sim_keys):
-    from simulator.revenium_media import MEDIA_MODELS, media_of
+    from simulator.revenium.media import MEDIA_MODELS, media_of
 
     m = media_of(world.calls(DAY_1))
     expected = {
@@ -288,7 +288,7 @@ ALL_CALLS = (
 
 
 def test_cost_by_aggregated_figures_equal_the_landed_calls(raw, world):
-    from simulator.revenium_media import media_of
+    from simulator.revenium.media import media_of
 
     calls = world.calls(DAY_1)
     world_total = (int(calls.total_cost.sum()) + int(media_of(calls).cost.sum())) / 1e9
@@ -307,7 +307,7 @@ def test_cost_by_aggregated_figures_equal_the_landed_calls(raw, world):
 
 
 def test_revenue_and_margin_follow_the_stated_pricing(raw):
-    from simulator.revenium_analytics import PRODUCT_PRICING
+    from simulator.revenium.analytics import PRODUCT_PRICING
 
     pricing = " ".join(
         f"when '{p}' then total_cost * {markup} + {fee / 1e9}" for p, (markup, fee) in PRODUCT_PRICING.items()
@@ -492,7 +492,7 @@ def test_top_movers_compare_the_day_with_the_day_before(raw, world):
     from datetime import timedelta
 
     from simulator.prices import MODELS
-    from simulator.revenium_media import MEDIA_MODELS, media_of
+    from simulator.revenium.media import MEDIA_MODELS, media_of
 
     # the day itself from the landed calls, the day before (not landed here) from the world's calls
     today = dict(raw.execute(f"select model, sum(total_cost) from {ALL_CALLS} group by 1").fetchall())

@@ -20,12 +20,12 @@ import numpy as np
 import pytest
 import requests
 
-from ingestion.config import ReveniumSettings
-from ingestion.http_client import RetryPolicy, VendorAPIError, VendorClient
+from ingestion.core.http_client import RetryPolicy, VendorAPIError, VendorClient
+from ingestion.core.windows import Window, iso_z
 from ingestion.revenium import COMPLETIONS_PATH, iter_completion_pages, revenium_source
-from ingestion.windows import Window, iso_z
+from ingestion.revenium.settings import ReveniumSettings
 from simulator.faults import FaultRule
-from simulator.revenium_api import (
+from simulator.revenium.options import (
     CREDENTIAL_MARKER,
     ENVELOPES,
     PROMPT_MARKER,
@@ -280,7 +280,7 @@ def landed_ids(path) -> set[str]:
 
 
 def test_late_records_and_soft_deletes_are_picked_up_by_a_rerun(sim_keys, tmp_path):
-    from simulator.revenium_api import arrives_late, soft_deleted
+    from simulator.revenium.options import arrives_late, soft_deleted
 
     world = World(seed=5, calls_per_day=600)
     calls = world.calls(DAY_1)

@@ -1,8 +1,8 @@
 """The roi, finops and quality marts on the two-day warehouse, against the simulator's own analytics.
 
 Each mart is summed over the period [DAY_1, DAY_2 + 1 day) and compared with the vendor's figure for the same
-period, computed independently by the simulator (``simulator/revenium_analytics.py`` and the job
-surfaces of ``revenium_agentic.py``, or over HTTP): money to the cent, ratios to 1e-6. Ratios are recomputed
+period, computed independently by the simulator (``simulator/revenium/analytics.py`` and the job
+surfaces of ``simulator/revenium/jobs.py``, or over HTTP): money to the cent, ratios to 1e-6. Ratios are recomputed
 from the vendor's unrounded amounts, so the vendor's 4-decimal rounding is not what is tested.
 """
 
@@ -14,9 +14,9 @@ import duckdb
 import pytest
 import requests
 
-from ingestion.windows import Window, iso_z
-from simulator import revenium_agentic as ag
-from simulator import revenium_analytics as an
+from ingestion.core.windows import Window, iso_z
+from simulator.revenium import analytics as an
+from simulator.revenium import jobs as job_surfaces
 from simulator.timefmt import day_start_ms
 from tests.conftest import DAY_1, DAY_2
 
@@ -76,9 +76,9 @@ def _vendor_jobs(world) -> dict[str, dict]:
     out = {}
     for day in (DAY_1, DAY_2):
         calls = world.calls(day)
-        jobs = ag.jobs_of(calls)
+        jobs = job_surfaces.jobs_of(calls)
         for j in range(len(jobs.trace)):
-            record = ag.job_roi(calls, jobs, j)
+            record = job_surfaces.job_roi(calls, jobs, j)
             out[record["agenticJobId"]] = record
     return out
 
@@ -321,7 +321,7 @@ def test_focus_ai_costs_total_equals_fct_ai_calls_and_the_vendors_cost(two_days,
 
 # ------------------------------------------------------------------------------ reconciliation
 
-# Every analytic the mapping (macros/reconciliation_analytics.sql) has today for the dimensions on main.
+# Every analytic the mapping (models/marts/quality/source_reconciliation_daily.sql) has today for the dimensions on main.
 EXPECTED_ANALYTICS = {
     ("revenium", "cost-by-provider-aggregated"),
     ("revenium", "cost-by-vendor"),

@@ -12,11 +12,11 @@ import duckdb
 import pytest
 import requests
 
+from ingestion.core.http_client import RetryPolicy, VendorClient
+from ingestion.core.windows import Window, iso_z
 from ingestion.helicone import helicone_source
-from ingestion.http_client import RetryPolicy, VendorClient
-from ingestion.orq import TruncatedReportError, complete_buckets, orq_source
+from ingestion.orq.source import TruncatedReportError, complete_buckets, orq_source
 from ingestion.revenium import COMPLETIONS_PATH, iter_completion_pages, revenium_source
-from ingestion.windows import Window, iso_z
 from simulator.faults import FaultRule
 from tests.conftest import DAY_1
 from tests.integration.pipeline import load_source

@@ -19,14 +19,17 @@ import duckdb
 import numpy as np
 import pytest
 
+from ingestion.vendors import VENDOR_NAMES
 from simulator import catalogue as cat
 from simulator import ids, planted
-from simulator.revenium_media import media_of
+from simulator.revenium.media import media_of
 from tests.conftest import DAY_1, DAY_2
 
 pytestmark = pytest.mark.slow
 
 DAYS = (DAY_1, DAY_2)
+# Each vendor with the world's column marking the calls it saw (None: Revenium meters every call).
+SOURCE_MASKS = [(name, None if name == "revenium" else f"in_{name}") for name in VENDOR_NAMES]
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +110,7 @@ def test_traces_agree_with_helicone_sessions_and_orq_traces(con):
 
 def test_trace_ids_are_the_worlds_per_vendor(con, world):
     for day in DAYS:
-        for source, mask in (("revenium", None), ("helicone", "in_helicone"), ("orq", "in_orq")):
+        for source, mask in SOURCE_MASKS:
             ours = _ids(
                 con, "select trace_id from marts.traces where source_system = ? and day = ?", source, day
             )
@@ -184,7 +187,7 @@ def test_marts_find_exactly_the_planted_circular_patterns(con, world):
         c = world.calls(day)
         expected = planted.circular_trace_ids(c)
         assert expected, "the world should plant circular patterns on every test day"
-        for source, mask in (("revenium", None), ("helicone", "in_helicone"), ("orq", "in_orq")):
+        for source, mask in SOURCE_MASKS:
             found = _ids(
                 con,
                 "select trace_id from marts.traces where source_system = ? and day = ? and circular_call_count > 0",
@@ -202,7 +205,7 @@ def test_marts_find_exactly_the_planted_anomalous_traces(con, world):
     for day in DAYS:
         expected = planted.anomalous_trace_ids(world.calls(day))
         assert expected, "the world should plant anomalous traces on every test day"
-        for source, mask in (("revenium", None), ("helicone", "in_helicone"), ("orq", "in_orq")):
+        for source, mask in SOURCE_MASKS:
             found = _ids(
                 con,
                 """select trace_id from marts.trace_anomalies

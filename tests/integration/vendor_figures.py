@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import requests
 
-from ingestion.windows import Window, iso_z
+from ingestion.core.windows import Window, iso_z
 
 
 def day_window(day: date) -> Window:

@@ -1,7 +1,8 @@
 """Reading every mart of a build as comparable rows, from DuckDB or PostgreSQL.
 
-The marts are enumerated from the dbt manifest (every model under models/marts), so a mart added later is
-compared without touching the test. Values are normalised only where the two drivers differ in form, not in
+The marts are enumerated from the dbt manifest (every model under models/marts built in schema marts: the
+building blocks under models/marts/<area>/building_blocks live in schema intermediate, not served), so a mart
+added later is compared without touching the test. Values are normalised only where the two drivers differ in form, not in
 meaning: timestamps with a zone become UTC, DECIMALs stay exact ``Decimal`` (money must agree to the last
 digit), floats are compared to 1e-9 relative (an aggregate may add in a different order).
 """
@@ -21,13 +22,15 @@ from dagster_project.local_postgres import connect
 
 
 def mart_relations(manifest: Path) -> dict[str, tuple[str, str]]:
-    """{model name: (schema, table)} of every model under models/marts (ephemeral ones have no table)."""
+    """{model name: (schema, table)} of every model under models/marts in schema marts (the served marts: not the
+    building blocks, schema intermediate; ephemeral ones have no table)."""
     nodes = json.loads(manifest.read_text())["nodes"].values()
     return {
         n["name"]: (n["schema"], n.get("alias") or n["name"])
         for n in nodes
         if n["resource_type"] == "model"
         and n["fqn"][1:2] == ["marts"]
+        and n["schema"] == "marts"  # models/marts/<area>/building_blocks: schema intermediate, not a mart
         and n["config"].get("materialized") != "ephemeral"  # no relation to read
     }
 

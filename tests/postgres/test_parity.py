@@ -23,6 +23,7 @@ from dagster_project.analyst_access import ANALYST_ROLE, create_analyst_role, gr
 from dagster_project.direct_build import build_days
 from dagster_project.local_postgres import connect
 from dagster_project.local_stack import point_vendors_at
+from ingestion.vendors import VENDOR_NAMES
 from simulator.server import SimulatorServer
 from simulator.world import World
 from tests.conftest import DAY_1, DAY_2, SIM_SEED
@@ -100,7 +101,7 @@ def test_every_mart_is_the_same_on_duckdb_and_postgres(parity_builds):
     sources = {
         row[0] for row in postgres_rows(writer, "select distinct source_system from marts.fct_ai_calls")
     }
-    assert sources == {"revenium", "helicone", "orq"}
+    assert sources == set(VENDOR_NAMES)
 
 
 def test_the_analyst_role_reads_every_mart_and_no_raw_table(parity_builds):

@@ -18,7 +18,7 @@ from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.defs.dlt.assets import WAREHOUSE_POOL
 from dagster_project.partitions import daily_partitions
 from dagster_project.settings import warehouse_path
-from ingestion.windows import Window
+from ingestion.core.windows import Window
 
 
 def dbt_vars_for_window(window: dg.TimeWindow) -> dict[str, str]:

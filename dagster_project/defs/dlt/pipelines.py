@@ -10,7 +10,8 @@ from dlt.common.destination import Destination
 from dlt.pipeline.pipeline import Pipeline
 
 from dagster_project.destination import destination_name, postgres_settings
-from dagster_project.settings import RAW_DATASETS, dlt_pipelines_dir, warehouse_path
+from dagster_project.settings import dlt_pipelines_dir, warehouse_path
+from ingestion.vendors import vendor_named
 
 # Arrow pages skip dlt's row normaliser, which would otherwise add the load id; docs/partitions.md wants it on
 # every raw row.
@@ -31,7 +32,7 @@ def vendor_pipeline(vendor: str) -> Pipeline:
         pipeline_name=f"aiecon_{vendor}",
         pipelines_dir=str(dlt_pipelines_dir()),
         destination=warehouse_destination(),
-        dataset_name=RAW_DATASETS[vendor],
+        dataset_name=vendor_named(vendor).dataset,
     )
 
 

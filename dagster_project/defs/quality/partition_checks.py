@@ -12,7 +12,6 @@ figure and our rows were read moments apart while calls kept arriving.
 import os
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
@@ -21,62 +20,9 @@ import duckdb
 from dagster_project.defs.dlt.assets import WAREHOUSE_POOL
 from dagster_project.partitions import daily_partitions
 from dagster_project.settings import warehouse_path
-from ingestion.windows import Window
-
-
-@dataclass(frozen=True)
-class VolumeRule:
-    asset: tuple[str, str]  # (raw schema, table)
-
-
-@dataclass(frozen=True)
-class ReconciliationRule:
-    asset: tuple[str, str]
-    ours_sql: str  # per-day cost in our raw rows: (day, usd) for days in [?, ?)
-    vendor_asset: tuple[str, str]
-    vendor_sql: str  # per-day vendor figure: (day, usd) for days in [?, ?)
-    analytic: str
-
-
-VOLUME_RULES = (
-    VolumeRule(("raw_revenium", "completions")),
-    VolumeRule(("raw_helicone", "requests")),
-    VolumeRule(("raw_orq", "reporting_buckets")),
-)
-
-RECONCILIATION_RULES = (
-    ReconciliationRule(
-        asset=("raw_revenium", "completions"),
-        # Revenium's figure covers every modality: completions plus audio, image and video calls.
-        ours_sql="select _day, sum(total_cost) from ("
-        + " union all ".join(
-            f"select _day, total_cost from raw_revenium.{t}"
-            for t in ("completions", "audio_metrics", "image_metrics", "video_metrics")
-        )
-        + ") where _day >= ? and _day < ? group by 1",
-        vendor_asset=("raw_revenium", "analytics_cost_by_provider"),
-        vendor_sql="select _day, sum(cost_usd) from raw_revenium.analytics_cost_by_provider "
-        "where _day >= ? and _day < ? group by 1",
-        analytic="Revenium cost-by-provider-aggregated",
-    ),
-    ReconciliationRule(
-        asset=("raw_helicone", "requests"),
-        ours_sql="select _day, sum(cost) from raw_helicone.requests where _day >= ? and _day < ? group by 1",
-        vendor_asset=("raw_helicone", "metrics_total_cost"),
-        vendor_sql="select _day, sum(cost_usd) from raw_helicone.metrics_total_cost "
-        "where _day >= ? and _day < ? group by 1",
-        analytic="Helicone totalCost",
-    ),
-    ReconciliationRule(
-        asset=("raw_orq", "reporting_buckets"),
-        ours_sql="select _day, sum(metric_value) from raw_orq.reporting_buckets "
-        "where metric_key = 'genai.cost' and _day >= ? and _day < ? group by 1",
-        vendor_asset=("raw_orq", "reporting_cost_totals"),
-        vendor_sql="select _day, sum(cost_usd) from raw_orq.reporting_cost_totals "
-        "where _day >= ? and _day < ? group by 1",
-        analytic="orq genai.cost totals",
-    ),
-)
+from ingestion.core.vendor import Vendor
+from ingestion.core.windows import Window
+from ingestion.vendors import VENDORS
 
 
 def volume_history_days() -> int:
@@ -144,8 +90,8 @@ def judge_volume(counts: dict[date, int], history: list[int], days: list[date]) 
     return problems
 
 
-def _volume_check(rule: VolumeRule) -> dg.AssetChecksDefinition:
-    schema, table = rule.asset
+def _volume_check(vendor: Vendor) -> dg.AssetChecksDefinition:
+    schema, table = vendor.dataset, vendor.volume_table
 
     @dg.asset_check(
         asset=dg.AssetKey([schema, table]),
@@ -193,8 +139,9 @@ def judge_reconciliation(ours: dict[date, float], vendor: dict[date, float], day
     return problems
 
 
-def _reconciliation_check(rule: ReconciliationRule) -> dg.AssetChecksDefinition:
-    schema, table = rule.asset
+def _reconciliation_check(vendor: Vendor) -> dg.AssetChecksDefinition:
+    rule = vendor.reconciliation
+    schema, table = vendor.dataset, rule.table
 
     @dg.asset_check(
         asset=dg.AssetKey([schema, table]),
@@ -202,7 +149,7 @@ def _reconciliation_check(rule: ReconciliationRule) -> dg.AssetChecksDefinition:
         description=f"{schema}.{table}: each day's cost equals the vendor's own figure ({rule.analytic}).",
         blocking=True,
         partitions_def=daily_partitions,
-        additional_deps=[dg.AssetKey(list(rule.vendor_asset))],
+        additional_deps=[dg.AssetKey([schema, rule.figure_table])],
         pool=WAREHOUSE_POOL,
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
@@ -212,7 +159,7 @@ def _reconciliation_check(rule: ReconciliationRule) -> dg.AssetChecksDefinition:
             ours = {d: float(v) for d, v in con.execute(rule.ours_sql, span).fetchall()}
             vendor = {
                 d: (float(v) if v is not None else None)
-                for d, v in con.execute(rule.vendor_sql, span).fetchall()
+                for d, v in con.execute(rule.figure_sql, span).fetchall()
             }
         days = _days(*window.day_span)
         metadata = {
@@ -226,6 +173,6 @@ def _reconciliation_check(rule: ReconciliationRule) -> dg.AssetChecksDefinition:
     return _check
 
 
-partition_checks = [_volume_check(r) for r in VOLUME_RULES] + [
-    _reconciliation_check(r) for r in RECONCILIATION_RULES
-]
+# Each vendor declares what its gates read (``ingestion/<vendor>/__init__.py``: ``volume_table``,
+# ``reconciliation``); the checks are the same for all.
+partition_checks = [_volume_check(v) for v in VENDORS] + [_reconciliation_check(v) for v in VENDORS]

@@ -1,7 +1,7 @@
 """The quarantine share of a raw table over a partition: small enough to proceed, or the gate fails.
 
 Rows that broke a row rule were split off at projection time into ``raw_<vendor>.quarantine``
-(``ingestion.quarantine``). The partition proceeds while they stay at most ``AIECON_QUARANTINE_MAX_SHARE``
+(``ingestion.core.quarantine``). The partition proceeds while they stay at most ``AIECON_QUARANTINE_MAX_SHARE``
 (default 1%) of what the vendor served for the table (landed + quarantined); above it, the table's
 ``raw_rules`` check fails naming each rule, its count and a sample.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ingestion.quarantine import QUARANTINE_TABLE, max_share
-from ingestion.windows import Window
+from ingestion.core.quarantine import QUARANTINE_TABLE, max_share
+from ingestion.core.windows import Window
 
 SAMPLE_CHARS = 2000  # a sample payload is cut here: metadata is for reading, the table has the rest
 

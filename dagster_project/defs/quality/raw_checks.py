@@ -9,13 +9,15 @@ never hold the single DuckDB writer's lock.
 import dagster as dg
 import duckdb
 
-from dagster_project.defs.dlt.assets import RAW_TABLES, WAREHOUSE_POOL, raw_asset_key
+from dagster_project.defs.dlt.assets import WAREHOUSE_POOL, raw_asset_key
 from dagster_project.defs.quality.quarantine_gate import judge_quarantine, read_quarantine
 from dagster_project.defs.quality.suites import validate
 from dagster_project.partitions import daily_partitions
-from dagster_project.settings import RAW_DATASETS, warehouse_path
-from ingestion.raw_tables import RawTable
-from ingestion.windows import Window
+from dagster_project.settings import warehouse_path
+from ingestion.core.raw_table import RawTable
+from ingestion.core.vendor import Vendor
+from ingestion.core.windows import Window
+from ingestion.vendors import raw_tables
 
 
 def read_partition(schema: str, table: str, window: Window):
@@ -27,8 +29,8 @@ def read_partition(schema: str, table: str, window: Window):
         return frame, read_quarantine(con, schema, table, window)
 
 
-def _raw_check(vendor: str, table: RawTable) -> dg.AssetChecksDefinition:
-    qualified_name = f"{RAW_DATASETS[vendor]}.{table.name}"
+def _raw_check(vendor: Vendor, table: RawTable) -> dg.AssetChecksDefinition:
+    qualified_name = f"{vendor.dataset}.{table.name}"
 
     @dg.asset_check(
         asset=raw_asset_key(vendor, table),
@@ -42,7 +44,7 @@ def _raw_check(vendor: str, table: RawTable) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         tw = context.partition_time_window
         window = Window(tw.start, tw.end)
-        frame, quarantined = read_partition(RAW_DATASETS[vendor], table.name, window)
+        frame, quarantined = read_partition(vendor.dataset, table.name, window)
         passed, failures = validate(qualified_name, frame, window)
         within_share, quarantine_metadata = judge_quarantine(len(frame), quarantined)
         metadata = {"rows": len(frame), "failed_rules": len(failures), **quarantine_metadata}
@@ -59,4 +61,4 @@ def _raw_check(vendor: str, table: RawTable) -> dg.AssetChecksDefinition:
     return _check
 
 
-raw_checks = [_raw_check(vendor, table) for vendor, tables in RAW_TABLES.items() for table in tables]
+raw_checks = [_raw_check(vendor, table) for vendor, table in raw_tables()]

@@ -2,9 +2,10 @@
 
 A suite is built per raw table and per window (the event-time rule needs the window). The rules:
 required fields present, non-negative tokens and cost, event time inside the window, unique vendor ids,
-and known enum values. The per-table rules are declared in ``ingestion/row_rules.py``, which the projection
-also applies: rows breaking them are normally quarantined before the load, so these suites are the
-second line (and the only one for what only a whole table shows, unique keys).
+and known enum values. The per-table rules are declared in ``ingestion/<vendor>/row_rules.py`` and travel with
+the table (``RawTable.rules``); the projection also applies them: rows breaking them are normally quarantined
+before the load, so these suites are the second line (and the only one for what only a whole table shows,
+unique keys).
 """
 
 from __future__ import annotations
@@ -16,20 +17,16 @@ import great_expectations.expectations as gxe
 import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from dagster_project.settings import RAW_DATASETS
-from ingestion.raw_tables import RAW_TABLES_BY_VENDOR, RawTable
-from ingestion.row_rules import RULES
-from ingestion.windows import Window
+from ingestion.core.raw_table import RawTable
+from ingestion.core.windows import Window
+from ingestion.vendors import raw_tables
 
-TABLES: dict[str, RawTable] = {
-    f"{RAW_DATASETS[vendor]}.{table.name}": table
-    for vendor, tables in RAW_TABLES_BY_VENDOR.items()
-    for table in tables
-}
+TABLES: dict[str, RawTable] = {f"{vendor.dataset}.{table.name}": table for vendor, table in raw_tables()}
 
 
 def build_suite(qualified_name: str, window: Window) -> gx.ExpectationSuite:
-    table, rules = TABLES[qualified_name], RULES[qualified_name]
+    table = TABLES[qualified_name]
+    rules = table.rules
     suite = gx.ExpectationSuite(name=f"{qualified_name}__raw_rules")
     for column in rules.required:
         suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))

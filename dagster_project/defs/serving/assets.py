@@ -9,7 +9,7 @@ from dagster_project.defs.dlt.assets import WAREHOUSE_POOL
 from dagster_project.defs.serving.publish import PUBLISHED_SCHEMA, build_serving_copy, export_parquet
 from dagster_project.partitions import daily_partitions
 from dagster_project.settings import parquet_dir, serving_path, warehouse_path
-from ingestion.windows import Window
+from ingestion.core.windows import Window
 
 MART_KEYS = sorted(
     (k for k in warehouse_dbt_models.keys if k.path[0] == PUBLISHED_SCHEMA), key=lambda k: k.to_user_string()

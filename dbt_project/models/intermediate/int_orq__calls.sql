@@ -1,5 +1,5 @@
 {#-
-    orq.ai LLM spans in the shape of fct_ai_calls (macro ai_call_columns). Which span types are calls is set
+    orq.ai LLM spans in the shape of fct_ai_calls (the column list in fct_ai_calls.sql). Which span types are calls is set
     by var orq_llm_span_types (default ['llm']). The trace (TraceSummary) gives the trace name, the
     organization (identity) and the product; the agent is the span's name (orq names an LLM span after the
     agent that made it) and falls back to the trace's agent. parent_call_id is the parent span's call_id

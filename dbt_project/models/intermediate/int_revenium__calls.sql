@@ -21,7 +21,11 @@ calls as {{ cte_inlined() }} (
         duration_ms, time_to_first_token_ms, is_error, error_reason, stop_reason
     from {{ ref('stg_revenium__completions') }}
 
-    {% for media in ['audio_metrics', 'image_metrics', 'video_metrics'] %}
+    {% for media in [
+        ref('stg_revenium__audio_metrics'),
+        ref('stg_revenium__image_metrics'),
+        ref('stg_revenium__video_metrics'),
+    ] %}
     union all
 
     select
@@ -67,7 +71,7 @@ calls as {{ cte_inlined() }} (
         error_reason is not null as is_error,
         error_reason,
         case when error_reason is not null then 'ERROR' end as stop_reason
-    from {{ ref('stg_revenium__' ~ media) }}
+    from {{ media }}
     {% endfor %}
 
 ),

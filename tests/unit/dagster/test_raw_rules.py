@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from dagster_project.defs.quality.suites import validate
-from ingestion.windows import Window
+from ingestion.core.windows import Window
 
 WINDOW = Window(datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC))
 

@@ -1,4 +1,4 @@
-"""Harness for the dbt tests: a DuckDB warehouse with the raw tables of ``ingestion.raw_tables``, and dbt runs.
+"""Harness for the dbt tests: a DuckDB warehouse with the raw tables of ``ingestion.vendors``, and dbt runs.
 
 The raw tables are created exactly as the contract declares them (plus dlt's ``_dlt_load_id``), filled with
 hand-made rows, and dbt runs in a subprocess against that file (env ``AIECON_WAREHOUSE``) with its target and
@@ -17,15 +17,14 @@ import pyarrow as pa
 import pytest
 
 from dagster_project.dbt_cli import dbt_process
-from ingestion import raw_tables
+from ingestion.core.raw_table import TIMESTAMP, RawTable
+from ingestion.vendors import VENDORS
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SESSION_TIME_ZONE = "Asia/Kolkata"
 
-RAW_SCHEMAS: dict[str, tuple[raw_tables.RawTable, ...]] = {
-    f"raw_{vendor}": tables for vendor, tables in raw_tables.RAW_TABLES_BY_VENDOR.items()
-}
+RAW_SCHEMAS: dict[str, tuple[RawTable, ...]] = {v.dataset: v.raw_tables for v in VENDORS}
 
 _DUCKDB_TYPES = {
     pa.string(): "VARCHAR",
@@ -33,7 +32,7 @@ _DUCKDB_TYPES = {
     pa.float64(): "DOUBLE",
     pa.bool_(): "BOOLEAN",
     pa.date32(): "DATE",
-    raw_tables.TIMESTAMP: "TIMESTAMPTZ",
+    TIMESTAMP: "TIMESTAMPTZ",
 }
 
 

@@ -758,12 +758,13 @@ def test_every_built_column_is_documented(stages):
     import yaml
 
     from .dbt_harness import DBT_PROJECT_DIR
+    from .project_layout import folder_config
 
     for doc in sorted((DBT_PROJECT_DIR / "models").rglob("*.yml")):
         content = yaml.safe_load(doc.read_text())
         for model in content.get("models", []):
             sql = doc.with_suffix(".sql")
-            layer = sql.relative_to(DBT_PROJECT_DIR / "models").parts[0]
+            layer = folder_config(sql)["schema"]  # e.g. marts/traces/building_blocks -> intermediate
             built = [
                 r[0]
                 for r in query(

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ingestion import arrow_pages
-from ingestion.arrow_pages import RecordTypeError, records_to_table
-from ingestion.raw_tables import REVENIUM_COMPLETIONS
-from ingestion.windows import Window
-from simulator.revenium_api import completion_record
+from ingestion.core import arrow_pages
+from ingestion.core.arrow_pages import RecordTypeError, records_to_table
+from ingestion.core.windows import Window
+from ingestion.revenium.raw_tables import REVENIUM_COMPLETIONS
+from simulator.revenium.completions import completion_record
 from simulator.world import World
 
 DAY = date(2026, 3, 3)

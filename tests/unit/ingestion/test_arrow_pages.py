@@ -4,9 +4,10 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pytest
 
-from ingestion.arrow_pages import OutOfWindowError, RecordTypeError, records_to_table
-from ingestion.raw_tables import HELICONE_REQUESTS, REVENIUM_COMPLETIONS
-from ingestion.windows import Window
+from ingestion.core.arrow_pages import OutOfWindowError, RecordTypeError, records_to_table
+from ingestion.core.windows import Window
+from ingestion.helicone.raw_tables import HELICONE_REQUESTS
+from ingestion.revenium.raw_tables import REVENIUM_COMPLETIONS
 
 WINDOW = Window(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC))
 
@@ -90,7 +91,7 @@ def test_a_record_without_its_key_is_refused():
 
 
 def test_project_splits_off_each_broken_rule_and_keeps_the_rest():
-    from ingestion.arrow_pages import project
+    from ingestion.core.arrow_pages import project
 
     records = [
         completion(id="ok"),
@@ -122,7 +123,7 @@ def test_project_splits_off_each_broken_rule_and_keeps_the_rest():
 
 
 def test_records_to_table_hands_rejects_to_the_active_sink():
-    from ingestion.arrow_pages import QUARANTINE_SINK
+    from ingestion.core.arrow_pages import QUARANTINE_SINK
 
     got = []
     token = QUARANTINE_SINK.set(lambda table, rejected: got.extend((table.name, r.rule) for r in rejected))

@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ingestion.helicone import iter_request_pages, iter_session_pages, iter_user_metric_pages
-from ingestion.orq import iter_trace_pages, trace_spans
-from ingestion.windows import Window
+from ingestion.core.windows import Window
+from ingestion.helicone.source import iter_request_pages, iter_session_pages, iter_user_metric_pages
+from ingestion.orq.source import iter_trace_pages, trace_spans
 from tests.unit.simulator.conftest import spec_validator
 
 WINDOW = Window(datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC))

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ingestion.http_client import RetryPolicy, VendorAPIError, VendorClient
+from ingestion.core.http_client import RetryPolicy, VendorAPIError, VendorClient
 
 FAST = RetryPolicy(max_attempts=4, backoff_base_s=0.01, backoff_max_s=0.05, timeout_s=2)
 

@@ -13,14 +13,14 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pytest
 
-from ingestion import arrow_pages
-from ingestion.arrow_pages import QUARANTINE_SINK, project_columnar, records_to_table
-from ingestion.dlt_resources import FirstByKey
-from ingestion.raw_tables import REVENIUM_COMPLETIONS
+from ingestion.core import arrow_pages
+from ingestion.core.arrow_pages import QUARANTINE_SINK, project_columnar, records_to_table
+from ingestion.core.dlt_resources import FirstByKey
+from ingestion.core.windows import Window
 from ingestion.revenium.paged_tables import decode_pages, iter_page_tables
 from ingestion.revenium.paging import iter_pages
-from ingestion.windows import Window
-from simulator.revenium_api import completion_record
+from ingestion.revenium.raw_tables import REVENIUM_COMPLETIONS
+from simulator.revenium.completions import completion_record
 from simulator.world import World
 
 DAY = date(2026, 3, 3)

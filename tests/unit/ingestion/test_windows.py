@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from ingestion.windows import Window, iso_z
+from ingestion.core.windows import Window, iso_z
 
 
 def test_days_cut_at_utc_midnight():

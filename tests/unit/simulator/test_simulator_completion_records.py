@@ -6,7 +6,7 @@ import numpy as np
 
 from simulator.ids import base62, base62_many
 from simulator.responses import encode_json
-from simulator.revenium_api import completion_record, completion_records
+from simulator.revenium.completions import completion_record, completion_records
 from simulator.timefmt import iso_ms
 from simulator.world import World
 
@@ -33,7 +33,7 @@ def test_base62_many_matches_base62_at_the_edges():
 
 
 def test_iso_times_match():
-    from simulator.revenium_api import iso_ms_many
+    from simulator.revenium.completions import iso_ms_many
 
     ms = np.array([0, 1_772_496_000_123, 1_772_582_399_999], dtype=np.int64)
     assert iso_ms_many(ms) == [iso_ms(int(v)) for v in ms]
@@ -45,7 +45,8 @@ def test_a_page_served_again_from_rendered_records_is_the_same_page():
     import json
 
     from simulator.responses import Request
-    from simulator.revenium_api import COMPLETIONS_PATH, ReveniumLimits, ReveniumPlatform
+    from simulator.revenium.api import ReveniumLimits, ReveniumPlatform
+    from simulator.revenium.completions import COMPLETIONS_PATH
     from simulator.views import revenium_team_rows
 
     world = World(seed=11, calls_per_day=3000)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ingestion.raw_tables import HELICONE_REQUESTS
+from ingestion.helicone.raw_tables import HELICONE_REQUESTS
 
 from .conftest import DAY, KEYS, bearer, iso, spec_validator
 

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from ingestion.raw_tables import DENIED_FIELDS, REVENIUM_COMPLETIONS
+from ingestion.core.raw_table import DENIED_FIELDS
+from ingestion.revenium.raw_tables import REVENIUM_COMPLETIONS
 from simulator.prices import PROVIDERS
-from simulator.revenium_media import media_of
+from simulator.revenium.media import media_of
 
 from .conftest import COMPLETIONS, DAY, KEYS, NOW, bearer, iso, revenium_headers
 

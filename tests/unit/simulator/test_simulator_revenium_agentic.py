@@ -80,7 +80,7 @@ def test_jobs_types_funnel_and_per_job_shapes(http, sim, world):
 
 
 def test_ai_list_is_every_modality_and_filters_by_metric_type(http, sim, world):
-    from simulator.revenium_media import MEDIA_MODELS, media_of
+    from simulator.revenium.media import MEDIA_MODELS, media_of
 
     m = media_of(world.calls(DAY))
     per_type = {
@@ -142,7 +142,7 @@ def series(body, label):
 
 def world_cost(world, day, key):
     """nano-USD per group over the day's completions and media calls; key(calls, rows) -> names."""
-    from simulator.revenium_media import MEDIA_MODELS, media_of
+    from simulator.revenium.media import MEDIA_MODELS, media_of
 
     c = world.calls(day)
     out: dict[str, int] = {}
@@ -206,8 +206,8 @@ def test_tokens_per_minute_are_tokens_over_the_bucket_minutes(http, sim, world):
 
 
 def test_tool_cost_and_token_vs_tool_cost_follow_the_tool_events(http, sim, world):
-    from simulator import revenium_agentic as ag
-    from simulator.revenium_media import media_of
+    from simulator.revenium import agentic as ag
+    from simulator.revenium.media import media_of
 
     c = world.calls(DAY)
     ev = ag.tool_events_of(c)

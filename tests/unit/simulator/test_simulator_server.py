@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from simulator import FaultRule, SimKeys, SimulatorServer, World
-from simulator.revenium_media import media_of
+from simulator.revenium.media import media_of
 from simulator.server import MissingKeyError
 
 from .conftest import COMPLETIONS, DAY, KEYS, NOW, bearer, frozen_clock, iso, revenium_headers

@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Tool cost per (agent, tool) and day: Revenium's agent-tool-breakdown (cost per agent/tool pair with the
     tool's type and call count), plus failures and time. The agent is the one metered on the tool event.

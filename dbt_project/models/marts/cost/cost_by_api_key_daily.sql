@@ -1,2 +1,2 @@
 {{ config(materialized='view') }}
-{{ cost_by_dimension_view('api_key') }}
+{{ cost_by_dimension_view(ref('cost_by_dimension_daily'), 'api_key') }}

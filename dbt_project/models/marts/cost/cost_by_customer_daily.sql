@@ -1,2 +1,2 @@
 {{ config(materialized='view') }}
-{{ cost_by_dimension_view('customer') }}
+{{ cost_by_dimension_view(ref('cost_by_dimension_daily'), 'customer') }}

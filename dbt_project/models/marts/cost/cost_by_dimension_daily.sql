@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Daily cost and usage per source, in long form: cost_by_dimension_hourly summed over the hours of each
     UTC day (see that model for cost_kind and the dimensions). For each

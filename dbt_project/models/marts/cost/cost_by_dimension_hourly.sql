@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Hourly cost and usage per source, in long form: one row per
     (day, hour_start, source_system, cost_kind, dimension_name, dimension_value), for every dimension of

@@ -1,2 +1,2 @@
 {{ config(materialized='view') }}
-{{ cost_by_dimension_view('team') }}
+{{ cost_by_dimension_view(ref('cost_by_dimension_daily'), 'team') }}

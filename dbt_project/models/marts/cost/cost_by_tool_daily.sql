@@ -1,2 +1,2 @@
 {{ config(materialized='view') }}
-{{ cost_by_dimension_view('tool') }}
+{{ cost_by_dimension_view(ref('cost_by_dimension_daily'), 'tool') }}

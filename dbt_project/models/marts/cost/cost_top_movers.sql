@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-        meta={'partition_window_column': 'period_end'},
-    )
-}}
+{{ config(meta={'partition_window_column': 'period_end'}) }}
 {#-
     Largest cost changes per dimension (every dimension of cost_by_dimension_daily) against the previous
     period of equal length: for each rolling period (macros/analytics_periods.sql: the period_days days
@@ -27,7 +20,7 @@ daily as (
 
     select day, source_system, cost_kind, dimension_name, dimension_value, cost_usd
     from {{ ref('cost_by_dimension_daily') }}
-    where {{ in_partition_window_with_lookback('day', lookback) }}
+    where {{ in_widened_window('day', lookback) }}
 
 ),
 

@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Tasks started, completed and failed per agent and day, with their summed duration (macro agent_tasks:
     a task is a trace, owned by its root call's agent, completed when that call did not fail). Additive:
@@ -18,7 +11,7 @@
 with
 
 tasks as (
-    {{ agent_tasks(in_partition_window_with_lookback('day', 0, 1)) }}
+    {{ agent_tasks(ref('fct_ai_calls'), in_widened_window('day', 0, 1)) }}
 ),
 
 per_agent as (

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-        meta={'partition_window_column': 'period_end'},
-    )
-}}
+{{ config(meta={'partition_window_column': 'period_end'}) }}
 {#-
     Task performance per agent and rolling period (macros/analytics_periods.sql): tasks, completed tasks,
     success rate and task duration (mean and true p50 / p95 over the period's tasks). Revenium's
@@ -17,7 +10,7 @@
 with
 
 tasks as (
-    {{ agent_tasks(in_partition_window_with_lookback('day', analytics_period_days() | max - 1, 1)) }}
+    {{ agent_tasks(ref('fct_ai_calls'), in_widened_window('day', analytics_period_days() | max - 1, 1)) }}
 ),
 
 rolled as (

@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Token throughput per provider and UTC hour: Revenium's tokens-per-minute (tokens of the calls requested
     in the hour / 60). Revenium counts TOTAL = input + output as its totalTokenCount, whose input EXCLUDES

@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Per tool and day: calls, successes, success rate, cost and latency (Revenium's tool-success-rate,
     tool-latency and cost-by-tool figures). Counts and sums add up over days, so a period's success rate

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-        meta={'partition_window_column': 'period_end'},
-    )
-}}
+{{ config(meta={'partition_window_column': 'period_end'}) }}
 {#-
     The 20 most called tools of each rolling period (macros/analytics_periods.sql: the period_days days
     ending on period_end, for each length of var analytics_period_days), per source: Revenium's
@@ -20,7 +13,7 @@ tool_calls as (
 
     select day, source_system, tool_id, tool_name, tool_type, tool_provider
     from {{ ref('fct_tool_calls') }}
-    where {{ in_partition_window_with_lookback('day', analytics_period_days() | max - 1) }}
+    where {{ in_widened_window('day', analytics_period_days() | max - 1) }}
 
 ),
 

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-        meta={'partition_window_column': '"x_ChargeDay"'},
-    )
-}}
+{{ config(meta={'partition_window_column': '"x_ChargeDay"'}) }}
 {#-
     fct_ai_calls as a FinOps FOCUS 1.2 Cost and Usage dataset: one Usage charge row per (call group, token
     type). A call group is the calls of one UTC day, source system, billing account (team), provider, model,

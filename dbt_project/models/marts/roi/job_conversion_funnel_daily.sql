@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     The job conversion funnel per creation day and job type: total -> successful -> converted, from job_roi
     (Revenium's jobs list) as job_type_roi_daily counts it. Counted as Revenium's /jobs/conversion-funnel

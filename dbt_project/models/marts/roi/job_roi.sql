@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     One row per Revenium agentic job, dated by its creation day: its cost from our facts (the job's calls in
     fct_ai_calls by job_id, of any day, and the tool calls they made in fct_tool_calls) against the outcome

@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Job ROI per job type and creation day, rolled up from job_roi (so both agree by construction): jobs,
     outcomes, conversions, deflections, the token / modality / tool cost split, value, cost per conversion

@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Each agent's part in a squad execution: its role ('lead' when it made a root call of one of the run's
     traces, else 'member'), calls, tokens, cost and summed call duration, and its share of the run's

@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     One row per squad execution (a run of a multi-agent workflow: the calls sharing one squad_id within a
     team and source system), dated by the UTC day of its first call. Status follows Revenium's rule over the

@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     The ordered events of a squad execution, for a waterfall: one row per call of the run, numbered by
     start time (then call_id), with its offset from the run's start, agent, role, model, tokens and cost.

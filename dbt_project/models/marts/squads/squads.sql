@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Squads (groups of collaborating agents, by squad name) per UTC day and source system: their executions
     that started that day and what they added up to. Sum the days for a period (agent_count is the largest

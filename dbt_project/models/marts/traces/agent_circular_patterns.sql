@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Circular agent patterns per UTC day (of the trace's start), source system and pattern (int_trace_agent_cycles has the
     definitions: a cycle closes at a call whose agent already acted earlier on the path from the trace's

@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Agent-to-agent calls per UTC day and source system, ready for a heatmap: one row per (from agent,
     to agent) = a call (to agent) whose linked parent call was made by the from agent. Same-agent pairs

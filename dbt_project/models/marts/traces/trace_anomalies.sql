@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Traces above the 75th, 95th or 99th percentile of a trailing window, per metric (cost_usd, duration_ms,
     call_count, total_tokens): one row per (trace, metric) over P75. The window of a trace of day D is the

@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Distribution of cost per trace, per UTC day, source system and trace type ('(none)' when the source
     has none): true percentiles (percentile_cont, linear interpolation between ranks), mean and sample

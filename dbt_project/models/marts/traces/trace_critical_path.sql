@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Per trace, its critical path: the chain of dependent calls (each the child of the previous one through
     parent_call_id, from a head = a root or a call whose parent is missing, down to any call) with the

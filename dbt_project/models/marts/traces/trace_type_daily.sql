@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     Traces by trace type per UTC day and source system (Revenium's cost, performance and efficiency by
     trace type over time): cost, duration and calls per trace. Helicone and orq.ai carry no trace type:

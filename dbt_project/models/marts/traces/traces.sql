@@ -1,10 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='replace_window',
-        on_schema_change='fail',
-    )
-}}
 {#-
     One row per trace of every source system (Revenium traces, Helicone sessions, orq.ai traces), rolled up
     from its calls in fct_ai_calls (all modalities) and its tool calls in fct_tool_calls. A trace is dated

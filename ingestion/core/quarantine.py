@@ -1,0 +1,112 @@
+"""The quarantine table: vendor records that broke a row rule, kept with the rule, reason and payload.
+
+One table per vendor dataset, ``raw_<vendor>.quarantine`` — a raw schema, never published to analysts
+(only ``marts`` is). Each windowed resource writes its own raw table's rejects into it, and a re-run
+replaces that raw table's quarantine rows of the window's days, exactly as it replaces the raw rows: the
+merge deletes ``_day`` in the window for every ``raw_table`` present in the load. So that a raw table with
+no rejects this time still clears the ones of an earlier run, every resource also loads one *marker* row,
+flagged ``_marker`` (dlt's ``hard_delete`` hint): it names the raw table for the delete and is itself never
+inserted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import dlt
+import pyarrow as pa
+
+from ingestion.core.arrow_pages import RejectedRecord, scrub
+from ingestion.core.raw_table import TIMESTAMP, RawTable
+from ingestion.core.windows import Window
+
+QUARANTINE_TABLE = "quarantine"
+# The quarantined share of a table's rows in a partition above which its raw_rules gate fails.
+DEFAULT_MAX_SHARE = 0.01
+
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        pa.field("quarantine_id", pa.string(), nullable=False),
+        pa.field("vendor", pa.string()),
+        pa.field("raw_table", pa.string()),
+        pa.field("_day", pa.date32(), nullable=False),
+        pa.field("rule", pa.string()),
+        pa.field("column_name", pa.string()),
+        pa.field("reason", pa.string()),
+        pa.field("payload", pa.string()),
+        pa.field("_window_start", TIMESTAMP),
+        pa.field("_window_end", TIMESTAMP),
+        pa.field("_marker", pa.bool_()),
+    ]
+)
+
+
+def max_share() -> float:
+    """``AIECON_QUARANTINE_MAX_SHARE`` (default 0.01 = 1%)."""
+    return float(os.environ.get("AIECON_QUARANTINE_MAX_SHARE", str(DEFAULT_MAX_SHARE)))
+
+
+def payload_json(record: Any) -> str:
+    """The record as sorted JSON, without prompt text or credential values (docs/conventions.md, Secrets)."""
+    return json.dumps(scrub(record), sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _row(vendor: str, table: RawTable, window: Window, r: RejectedRecord) -> dict[str, Any]:
+    payload = payload_json(r.record)
+    # Deterministic: the same record breaking the same rule is one row, however often a page repeats it.
+    digest = hashlib.sha256(f"{table.name}\x1f{r.rule}\x1f{r.column}\x1f{payload}".encode()).hexdigest()
+    return {
+        "quarantine_id": f"{table.name}:{digest[:32]}",
+        "vendor": vendor,
+        "raw_table": table.name,
+        "_day": r.day,
+        "rule": r.rule,
+        "column_name": r.column,
+        "reason": r.reason,
+        "payload": payload,
+        "_window_start": window.start,
+        "_window_end": window.end,
+        "_marker": None,
+    }
+
+
+def quarantine_rows(
+    vendor: str, table: RawTable, window: Window, rejected: Sequence[RejectedRecord]
+) -> pa.Table:
+    return pa.Table.from_pylist([_row(vendor, table, window, r) for r in rejected], schema=QUARANTINE_SCHEMA)
+
+
+def marker_row(vendor: str, table: RawTable, window: Window) -> pa.Table:
+    """The row that makes a load replace ``table``'s quarantine rows in the window (never inserted)."""
+    row = {
+        "quarantine_id": f"{table.name}:marker",
+        "vendor": vendor,
+        "raw_table": table.name,
+        "_day": window.start.date(),
+        "_window_start": window.start,
+        "_window_end": window.end,
+        "_marker": True,
+    }
+    return pa.Table.from_pylist([row], schema=QUARANTINE_SCHEMA)
+
+
+def day_scope(window: Window) -> str:
+    """SQL selecting the destination rows of the window's days (dlt's ``destination_scope``)."""
+    first, end = window.day_span
+    return f"_day >= '{first.isoformat()}' AND _day < '{end.isoformat()}'"
+
+
+def as_quarantine_item(rows: pa.Table, window: Window) -> Any:
+    """``rows`` routed to the quarantine table, with its own key and replacement scope."""
+    scope = f"{day_scope(window)} AND raw_table IN (SELECT raw_table FROM {{staging_table}})"
+    hints = dlt.mark.make_hints(
+        table_name=QUARANTINE_TABLE,
+        primary_key=["quarantine_id"],
+        write_disposition={"disposition": "merge", "strategy": "delete-insert", "destination_scope": scope},
+        columns=[{"name": "_marker", "data_type": "bool", "hard_delete": True}],
+    )
+    return dlt.mark.with_hints(rows, hints, create_table_variant=True)

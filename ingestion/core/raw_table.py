@@ -1,0 +1,111 @@
+"""The raw-table declaration type: what a vendor package declares for each raw table it lands.
+
+A raw table is a list of columns; each column names where its value sits in the vendor's JSON record
+(a dotted path) and the Arrow type it is landed as. Sources project every page through these declarations
+(see ``ingestion.core.arrow_pages``), so:
+
+* the raw schema is stable and typed whatever the vendor sends (a missing field lands as NULL);
+* fields we do not declare are kept, as JSON text, in ``_extra_fields`` — except those on the deny list
+  (prompt and response text, credential values), which are never landed;
+* dbt staging reads these names; ``dbt_project/models/staging/<vendor>/_<vendor>__sources.yml`` is
+  generated from the declarations (``python -m ingestion.dbt_sources``).
+
+Every raw table also carries the bookkeeping columns of ``BOOKKEEPING_COLUMNS``: the UTC day the row belongs
+to (the merge key that lets a partition run replace its days), the window that was requested, and dlt's
+load id. A table carries its vendor's name (the quarantine rows say it) and its row rules, so nothing in
+``ingestion.core`` ever looks a vendor up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from ingestion.core.row_rules import NO_RULES, RawRules
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+I64, F64, BOOL, STR, DATE = pa.int64(), pa.float64(), pa.bool_(), pa.string(), pa.date32()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    # Dotted path into the record the source hands over: the vendor's own record, or for figures that
+    # sit deeper in a response (a metric inside a list, a bucket's metric map) the flat record the source
+    # builds from it. None = a constant the source supplies (e.g. the team id a page was asked for).
+    path: str | None
+    type: pa.DataType = pa.string()
+    description: str = ""
+    # The column's whole dbt description when it is not ``description`` plus where the value comes from
+    # (``ingestion.dbt_sources``); None = that default.
+    doc: str | None = None
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One raw table: its dlt resource name, key, the record field that dates a row, and its columns."""
+
+    name: str
+    primary_key: tuple[str, ...]
+    event_time_column: str | None
+    columns: tuple[Column, ...]
+    description: str
+    vendor: str  # the vendor package that declares it (``raw_<vendor>.quarantine`` rows name it)
+    rules: RawRules = NO_RULES
+    # What the dbt description says after the key about how a row is dated; None = the default sentence
+    # (``ingestion.dbt_sources``), "" = nothing.
+    event_time_doc: str | None = None
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def declared_paths(self) -> set[str]:
+        """Top-level vendor fields covered by a declared column (not kept again in ``_extra_fields``)."""
+        return {c.path.split(".")[0] for c in self.columns if c.path}
+
+
+def column(
+    name: str,
+    path: str | None,
+    type_: pa.DataType | None = None,
+    description: str = "",
+    doc: str | None = None,
+) -> Column:
+    return Column(name, path, type_ or pa.string(), description, doc)
+
+
+# Columns every raw table ends with; filled by ingestion.core.arrow_pages, not by the vendor.
+BOOKKEEPING_COLUMNS: tuple[Column, ...] = (
+    column("_day", None, DATE, "UTC day of the row's event time; the partition the row belongs to"),
+    column("_window_start", None, TIMESTAMP, "start of the window this load requested (inclusive, UTC)"),
+    column("_window_end", None, TIMESTAMP, "end of the window this load requested (exclusive, UTC)"),
+    column(
+        "_extra_fields", None, STR, "JSON object of vendor fields this table does not declare (schema drift)"
+    ),
+)
+
+# Fields never landed, at any depth: prompt/response text and credential values (docs/conventions.md, Secrets).
+DENIED_FIELDS: frozenset[str] = frozenset(
+    {
+        "systemPrompt",
+        "inputMessages",
+        "outputResponse",
+        "prompts",
+        "promptData",
+        "request_body",
+        "response_body",
+        "llmSchema",
+        "signed_body_url",
+        "asset_urls",
+        "apiKey",
+        "api_key",
+        "credentialValue",
+        "secret",
+        "password",
+        "token",
+        "value",
+    }
+)

@@ -1,0 +1,205 @@
+"""Helicone: per-request logs (query-clickhouse) and Helicone's own cost figure.
+
+Helicone has no time-range parameter: the window goes inside the filter tree. Pages are taken by offset,
+1000 rows at most (more is an HTTP 500 with ``{"data": null, "error": "invalid limit"}``), until a page
+comes back empty — a short page is not the end, because Helicone de-duplicates rows after the limit is
+applied. Rows repeated across pages are dropped by ``request_id``. Reference: helicone-orq.md §A.
+
+Sessions (``POST /v1/session/query``, §A.3) are asked per UTC day (``timeFilter`` in epoch ms), 1000 a page
+by offset until a short page (a GROUP BY with LIMIT/OFFSET has no post-limit de-duplication), repeats
+dropped by session id; each row aggregates the session's requests of that day. User metrics
+(``POST /v1/user/metrics/query``, §A.2) are asked per UTC day (``timeFilter`` in epoch seconds), sorted by
+user id, 1000 a page, until ``count`` users are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import dlt
+import pyarrow as pa
+
+from ingestion.core.arrow_pages import records_to_table
+from ingestion.core.dlt_resources import windowed_resource
+from ingestion.core.http_client import VendorClient
+from ingestion.core.windows import Window, iso_z
+from ingestion.helicone.raw_tables import (
+    HELICONE_COST_TOTALS,
+    HELICONE_REQUESTS,
+    HELICONE_SESSIONS,
+    HELICONE_USER_METRICS,
+)
+from ingestion.helicone.settings import HeliconeSettings
+
+QUERY_PATH = "/v1/request/query-clickhouse"
+TOTAL_COST_PATH = "/v1/metrics/totalCost"
+SESSION_QUERY_PATH = "/v1/session/query"
+USER_METRICS_PATH = "/v1/user/metrics/query"
+PAGE_LIMIT = 1000
+
+# dlt's config section of the source and its resources: "helicone", as when the source was ingestion/helicone.py.
+SECTION = "helicone"
+
+
+class HeliconeError(RuntimeError):
+    pass
+
+
+def window_filter(window: Window) -> dict[str, Any]:
+    """``request_created_at`` in [start, end) as a Helicone filter tree."""
+    return {
+        "left": {"request_response_rmt": {"request_created_at": {"gte": iso_z(window.start)}}},
+        "operator": "and",
+        "right": {"request_response_rmt": {"request_created_at": {"lt": iso_z(window.end)}}},
+    }
+
+
+def unwrap(body: Any) -> Any:
+    """The ``data`` of Helicone's ``{data, error}`` envelope; an ``error`` raises."""
+    if not isinstance(body, dict) or "data" not in body:
+        raise HeliconeError(f"unexpected response shape: {str(body)[:200]}")
+    if body.get("error"):
+        raise HeliconeError(f"Helicone error: {body['error']}")
+    return body["data"]
+
+
+def iter_request_pages(client: VendorClient, window: Window, limit: int = PAGE_LIMIT) -> Iterator[list[dict]]:
+    seen: set[str] = set()
+    offset = 0
+    while True:
+        rows = unwrap(
+            client.post(
+                QUERY_PATH,
+                {
+                    "filter": window_filter(window),
+                    "offset": offset,
+                    "limit": limit,
+                    "sort": {"created_at": "asc"},
+                },
+            )
+        )
+        if not rows:
+            return
+        fresh = [r for r in rows if r.get("request_id") not in seen]
+        seen.update(r.get("request_id") for r in fresh)
+        if fresh:
+            yield fresh
+        offset += limit
+
+
+def _ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+def iter_session_pages(client: VendorClient, window: Window, limit: int = PAGE_LIMIT) -> Iterator[list[dict]]:
+    """Sessions with requests in ``window`` (aggregated over those requests), repeats dropped by id."""
+    seen: set[str] = set()
+    offset = 0
+    while True:
+        rows = unwrap(
+            client.post(
+                SESSION_QUERY_PATH,
+                {
+                    "search": "",
+                    "timeFilter": {"startTimeUnixMs": _ms(window.start), "endTimeUnixMs": _ms(window.end)},
+                    "timezoneDifference": 0,
+                    "filter": "all",
+                    "offset": offset,
+                    "limit": limit,
+                },
+            )
+        )
+        if not isinstance(rows, list):
+            raise HeliconeError(f"session query: expected a list, got {str(rows)[:200]}")
+        fresh = [r for r in rows if r.get("session_id") not in seen]
+        seen.update(r.get("session_id") for r in fresh)
+        if fresh:
+            yield fresh
+        if len(rows) < limit:
+            return
+        offset += limit
+
+
+def iter_user_metric_pages(
+    client: VendorClient, window: Window, limit: int = PAGE_LIMIT
+) -> Iterator[list[dict]]:
+    """Per-user metrics over ``window``, by user id, until the ``count`` the server reports is read."""
+    seen: set[str] = set()
+    offset = 0
+    while True:
+        data = unwrap(
+            client.post(
+                USER_METRICS_PATH,
+                {
+                    "filter": "all",
+                    "offset": offset,
+                    "limit": limit,
+                    "timeFilter": {
+                        "startTimeUnixSeconds": _ms(window.start) // 1000,
+                        "endTimeUnixSeconds": _ms(window.end) // 1000,
+                    },
+                    "sort": {"user_id": "asc"},
+                },
+            )
+        )
+        if not isinstance(data, dict) or not isinstance(data.get("users"), list):
+            raise HeliconeError(f"user metrics: unexpected data: {str(data)[:200]}")
+        users = data["users"]
+        fresh = [u for u in users if u.get("user_id") not in seen]
+        seen.update(u.get("user_id") for u in fresh)
+        if fresh:
+            yield fresh
+        offset += limit
+        if not users or offset >= int(data.get("count") or 0):
+            return
+
+
+@dlt.source(name="helicone", section=SECTION, max_table_nesting=0)
+def helicone_source(
+    window_start: datetime, window_end: datetime, settings: HeliconeSettings | None = None
+) -> list[Any]:
+    window = Window(window_start, window_end)
+
+    def _client() -> VendorClient:
+        s = settings or HeliconeSettings.from_env()
+        return VendorClient("helicone", s.base_url, {"Authorization": f"Bearer {s.api_key}"})
+
+    @windowed_resource(HELICONE_REQUESTS, window, section=SECTION)
+    def requests() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                for rows in iter_request_pages(client, day):
+                    yield records_to_table(HELICONE_REQUESTS, rows, window)
+
+    @windowed_resource(HELICONE_COST_TOTALS, window, section=SECTION)
+    def metrics_total_cost() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                data = unwrap(
+                    client.post(
+                        TOTAL_COST_PATH,
+                        {"filter": "all", "timeFilter": {"start": iso_z(day.start), "end": iso_z(day.end)}},
+                    )
+                )
+                cost = float(data) if isinstance(data, int | float) else None
+                yield records_to_table(
+                    HELICONE_COST_TOTALS, [{"cost_usd": cost}], window, day=day.start.date()
+                )
+
+    @windowed_resource(HELICONE_SESSIONS, window, section=SECTION)
+    def sessions() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                for rows in iter_session_pages(client, day):
+                    yield records_to_table(HELICONE_SESSIONS, rows, window)
+
+    @windowed_resource(HELICONE_USER_METRICS, window, section=SECTION)
+    def user_metrics() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                for rows in iter_user_metric_pages(client, day):
+                    yield records_to_table(HELICONE_USER_METRICS, rows, window, day=day.start.date())
+
+    return [requests, metrics_total_cost, sessions, user_metrics]

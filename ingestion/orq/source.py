@@ -1,0 +1,240 @@
+"""orq.ai: hourly reporting buckets and orq's own cost figure, from ``POST /v2/reporting``.
+
+The reporting API truncates at ``limit`` (capped at 5000) and says ``has_more: false`` regardless, with no
+cursor. So a response that comes back full is treated as possibly cut: the window is halved (on hour
+boundaries) and both halves are asked again, until no response is full. Metric maps are open: every key
+the server returns is landed as its own row. Reference: helicone-orq.md §B.1.
+
+Traces and spans (§B.2): ``POST /v3/traces/search`` lists the traces that start in each day (oldest first,
+``page_token`` paging, 1000 a page), then ``GET /v3/traces/{trace_id}/spans`` is asked once per trace
+(also paged by ``page_token``). That is N+1 requests a day — one per trace — which is the API's only way
+to spans; they are asked ``ORQ_SPAN_WORKERS`` (default 4) at a time. Spans are dated by their own start, and a trace never crosses a UTC day in practice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any
+
+import dlt
+import pyarrow as pa
+
+from ingestion.core.arrow_pages import records_to_table
+from ingestion.core.dlt_resources import windowed_resource
+from ingestion.core.http_client import VendorClient
+from ingestion.core.windows import Window, iso_z
+from ingestion.orq.raw_tables import ORQ_COST_TOTALS, ORQ_REPORTING_BUCKETS, ORQ_SPANS, ORQ_TRACES
+from ingestion.orq.settings import OrqSettings
+
+REPORTING_PATH = "/v2/reporting"
+TRACES_SEARCH_PATH = "/v3/traces/search"
+TRACE_PAGE_LIMIT = 1000
+MAX_LIMIT = 5000
+BUCKET_METRICS = (
+    "genai.requests",
+    "genai.errors",
+    "genai.tokens",
+    "genai.cost",
+    "genai.latency.p50",
+    "genai.latency.p95",
+    "genai.latency.p99",
+    "genai.ttft.avg",
+    "genai.ttft.p50",
+    "genai.ttft.p95",
+)
+GROUP_BY = ("project", "provider", "model", "agent", "identity")
+HOUR = timedelta(hours=1)
+SPAN_WORKERS = 4  # concurrent span requests (ORQ_SPAN_WORKERS): one request per trace is the API's only way
+log = logging.getLogger(__name__)
+
+# dlt's config section of the source and its resources: "orq", as when the source was ingestion/orq.py.
+SECTION = "orq"
+
+
+class TruncatedReportError(RuntimeError):
+    pass
+
+
+def _metrics() -> tuple[str, ...]:
+    configured = os.environ.get("ORQ_REPORTING_METRICS")
+    return tuple(m.strip() for m in configured.split(",") if m.strip()) if configured else BUCKET_METRICS
+
+
+def query(client: VendorClient, metric: str, window: Window, limit: int, **extra: Any) -> dict[str, Any]:
+    body = {
+        "metric": metric,
+        "from": iso_z(window.start),
+        "to": iso_z(window.end),
+        "grain": "hour",
+        "group_by": list(GROUP_BY),
+        "limit": limit,
+        "time_zone": "UTC",
+        **extra,
+    }
+    response = client.post(REPORTING_PATH, body)
+    if not isinstance(response, dict) or not isinstance(response.get("data"), list):
+        raise ValueError(f"orq reporting: unexpected response shape: {str(response)[:200]}")
+    return response
+
+
+def complete_buckets(client: VendorClient, metric: str, window: Window, limit: int = MAX_LIMIT) -> list[dict]:
+    """Every bucket of ``metric`` in ``window``, splitting the window while responses come back full."""
+    response = query(client, metric, window, limit)
+    if len(response["data"]) < limit:
+        return [
+            {**point, "_grain": (response.get("meta") or {}).get("effective_grain")}
+            for point in response["data"]
+        ]
+    halves = window.halves(HOUR)
+    if halves is None:
+        raise TruncatedReportError(
+            f"orq reporting: {metric} for the single hour {iso_z(window.start)} returned {limit} rows, the "
+            "server's cap; it cannot be split further, so buckets may be missing"
+        )
+    return [b for half in halves for b in complete_buckets(client, metric, half, limit)]
+
+
+def to_long_rows(metric: str, buckets: list[dict]) -> list[dict[str, Any]]:
+    rows = []
+    for bucket in buckets:
+        for key, value in (bucket.get("metrics") or {}).items():
+            rows.append(
+                {
+                    "requested_metric": metric,
+                    "grain": bucket.get("_grain"),
+                    "timestamp": bucket.get("timestamp"),
+                    "dimensions": bucket.get("dimensions") or {},
+                    "metric_key": key,
+                    "metric_value": value,
+                }
+            )
+    return rows
+
+
+def iter_trace_pages(
+    client: VendorClient, window: Window, limit: int = TRACE_PAGE_LIMIT
+) -> Iterator[list[dict]]:
+    """TraceSummary pages of the traces starting in ``window``, oldest first, following ``next_page_token``."""
+    token: str | None = None
+    while True:
+        body: dict[str, Any] = {
+            "from": iso_z(window.start),
+            "to": iso_z(window.end),
+            "sort": [{"field": "started_at", "order": "asc"}],
+            "limit": limit,
+        }
+        if token:
+            body["page_token"] = token
+        response = client.post(TRACES_SEARCH_PATH, body)
+        if not isinstance(response, dict) or not isinstance(response.get("data"), list):
+            raise ValueError(f"orq traces search: unexpected response shape: {str(response)[:200]}")
+        if response["data"]:
+            yield response["data"]
+        token = response.get("next_page_token")
+        if not response.get("has_more") or not token:
+            return
+
+
+def trace_spans(client: VendorClient, trace_id: str, limit: int = TRACE_PAGE_LIMIT) -> list[dict]:
+    """Every SpanSummary of one trace, following ``next_page_token``."""
+    spans: list[dict] = []
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": limit}
+        if token:
+            params["page_token"] = token
+        response = client.get(f"/v3/traces/{trace_id}/spans", params)
+        if not isinstance(response, dict) or not isinstance(response.get("data"), list):
+            raise ValueError(f"orq trace spans: unexpected response shape: {str(response)[:200]}")
+        spans.extend(response["data"])
+        token = response.get("next_page_token")
+        if not response.get("has_more") or not token:
+            return spans
+
+
+def _span_workers() -> int:
+    return max(1, int(os.environ.get("ORQ_SPAN_WORKERS", SPAN_WORKERS)))
+
+
+def spans_of_traces(
+    make_client: Callable[[], VendorClient], trace_ids: list[str], workers: int | None = None
+) -> list[dict]:
+    """The spans of every trace, in the order of ``trace_ids``, asked ``workers`` at a time (a client per
+    worker thread: a requests session is not shared across threads)."""
+    workers = workers or _span_workers()
+    if workers == 1 or len(trace_ids) <= 1:
+        with make_client() as client:
+            return [span for t in trace_ids for span in trace_spans(client, t)]
+    local = threading.local()
+    clients: list[VendorClient] = []
+    lock = threading.Lock()
+
+    def fetch(trace_id: str) -> list[dict]:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = make_client()
+            with lock:
+                clients.append(client)
+        return trace_spans(client, trace_id)
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="orq-spans") as pool:
+            return [span for spans in pool.map(fetch, trace_ids) for span in spans]
+    finally:
+        for client in clients:
+            client.close()
+
+
+@dlt.source(name="orq", section=SECTION, max_table_nesting=0)
+def orq_source(
+    window_start: datetime, window_end: datetime, settings: OrqSettings | None = None, limit: int = MAX_LIMIT
+) -> list[Any]:
+    window = Window(window_start, window_end)
+
+    def _client() -> VendorClient:
+        s = settings or OrqSettings.from_env()
+        return VendorClient("orq", s.base_url, {"Authorization": f"Bearer {s.api_key}"})
+
+    @windowed_resource(ORQ_REPORTING_BUCKETS, window, section=SECTION)
+    def reporting_buckets() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                for metric in _metrics():
+                    rows = to_long_rows(metric, complete_buckets(client, metric, day, limit))
+                    yield records_to_table(ORQ_REPORTING_BUCKETS, rows, window)
+
+    @windowed_resource(ORQ_COST_TOTALS, window, section=SECTION)
+    def reporting_cost_totals() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                response = query(client, "genai.cost", day, 1, grain="day", group_by=[], include_totals=True)
+                value = ((response.get("totals") or {}).get("metrics") or {}).get("genai.cost")
+                cost = float(value) if isinstance(value, int | float) else None
+                yield records_to_table(ORQ_COST_TOTALS, [{"cost_usd": cost}], window, day=day.start.date())
+
+    @windowed_resource(ORQ_TRACES, window, section=SECTION)
+    def traces() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                for page in iter_trace_pages(client, day):
+                    yield records_to_table(ORQ_TRACES, page, window)
+
+    @windowed_resource(ORQ_SPANS, window, section=SECTION)
+    def spans() -> Iterator[pa.Table]:
+        with _client() as client:
+            for day in window.days():
+                for page in iter_trace_pages(client, day):
+                    started = {trace["trace_id"]: trace.get("started_at") for trace in page}
+                    rows = [
+                        {**span, "trace_started_at": started.get(span.get("trace_id"))}
+                        for span in spans_of_traces(_client, list(started))
+                    ]
+                    if rows:
+                        yield records_to_table(ORQ_SPANS, rows, window)
+
+    return [reporting_buckets, reporting_cost_totals, traces, spans]
