@@ -18,6 +18,7 @@ load id. A table carries its vendor's name (the quarantine rows say it) and its 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -109,3 +110,23 @@ DENIED_FIELDS: frozenset[str] = frozenset(
         "value",
     }
 )
+
+
+def table_factory(vendor: str, rules: Mapping[str, RawRules]) -> Callable[..., RawTable]:
+    """How a vendor package declares its raw tables: ``RawTable``s of ``vendor``, each with the rules its name
+    has in ``rules`` (the vendor's ``row_rules.RULES``; a table without an entry there is an error)."""
+
+    def table(
+        *,
+        name: str,
+        primary_key: tuple[str, ...],
+        event_time_column: str | None,
+        columns: tuple[Column, ...],
+        description: str,
+        event_time_doc: str | None = None,
+    ) -> RawTable:
+        return RawTable(
+            name, primary_key, event_time_column, columns, description, vendor, rules[name], event_time_doc
+        )
+
+    return table

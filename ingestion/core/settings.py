@@ -7,6 +7,8 @@ Nothing here has a default key. Base URLs default to the vendors' public hosts (
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from typing import Self
 
 
 class MissingSettingError(RuntimeError):
@@ -30,3 +32,22 @@ def setting(env_name: str, dlt_key: str, default: str | None = None, secret: boo
             f"{env_name} is not set (nor {dlt_key} in dlt {'secrets' if secret else 'config'})"
         )
     return str(value)
+
+
+@dataclass(frozen=True)
+class HostSettings:
+    """A vendor reached at one base URL with one API key: ``<PREFIX>_BASE_URL`` and ``<PREFIX>_API_KEY``, or
+    ``sources.<section>.base_url`` in dlt's config and ``sources.<section>.api_key`` in its secrets."""
+
+    base_url: str
+    api_key: str
+
+    @classmethod
+    def read(cls, prefix: str, section: str, default_base_url: str) -> Self:
+        return cls(
+            base_url=setting(f"{prefix}_BASE_URL", f"sources.{section}.base_url", default_base_url),
+            api_key=setting(f"{prefix}_API_KEY", f"sources.{section}.api_key", secret=True),
+        )
+
+    def __repr__(self) -> str:  # keep the key out of any repr that reaches a log
+        return f"{type(self).__name__}(base_url={self.base_url!r})"

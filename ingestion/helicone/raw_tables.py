@@ -7,26 +7,23 @@ generated from them (``python -m ingestion.dbt_sources``).
 
 from __future__ import annotations
 
-from ingestion.core.raw_table import BOOKKEEPING_COLUMNS, BOOL, F64, I64, STR, TIMESTAMP, Column, RawTable
+from ingestion.core.raw_table import (
+    BOOKKEEPING_COLUMNS,
+    BOOL,
+    F64,
+    I64,
+    STR,
+    TIMESTAMP,
+    RawTable,
+    table_factory,
+)
 from ingestion.core.raw_table import column as _c
 from ingestion.helicone.row_rules import RULES
 
 NAME = "helicone"
 
 
-def _table(
-    *,
-    name: str,
-    primary_key: tuple[str, ...],
-    event_time_column: str | None,
-    columns: tuple[Column, ...],
-    description: str,
-    event_time_doc: str | None = None,
-) -> RawTable:
-    """A helicone raw table, with its row rules (``row_rules.RULES``)."""
-    return RawTable(
-        name, primary_key, event_time_column, columns, description, NAME, RULES[name], event_time_doc
-    )
+_table = table_factory(NAME, RULES)
 
 
 HELICONE_REQUESTS = _table(

@@ -5,22 +5,10 @@ No default key; the base URL defaults to the vendor's public host (the simulator
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ingestion.core.settings import setting
+from ingestion.core.settings import HostSettings
 
 
-@dataclass(frozen=True)
-class OrqSettings:
-    base_url: str
-    api_key: str
-
+class OrqSettings(HostSettings):
     @classmethod
     def from_env(cls) -> OrqSettings:
-        return cls(
-            base_url=setting("ORQ_BASE_URL", "sources.orq.base_url", "https://my.orq.ai"),
-            api_key=setting("ORQ_API_KEY", "sources.orq.api_key", secret=True),
-        )
-
-    def __repr__(self) -> str:
-        return f"OrqSettings(base_url={self.base_url!r})"
+        return cls.read("ORQ", "orq", "https://my.orq.ai")

@@ -9,26 +9,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ingestion.core.raw_table import BOOKKEEPING_COLUMNS, BOOL, F64, I64, STR, TIMESTAMP, Column, RawTable
+from ingestion.core.raw_table import (
+    BOOKKEEPING_COLUMNS,
+    BOOL,
+    F64,
+    I64,
+    STR,
+    TIMESTAMP,
+    Column,
+    RawTable,
+    table_factory,
+)
 from ingestion.core.raw_table import column as _c
 from ingestion.revenium.row_rules import RULES
 
 NAME = "revenium"
 
 
-def _table(
-    *,
-    name: str,
-    primary_key: tuple[str, ...],
-    event_time_column: str | None,
-    columns: tuple[Column, ...],
-    description: str,
-    event_time_doc: str | None = None,
-) -> RawTable:
-    """A revenium raw table, with its row rules (``row_rules.RULES``)."""
-    return RawTable(
-        name, primary_key, event_time_column, columns, description, NAME, RULES[name], event_time_doc
-    )
+_table = table_factory(NAME, RULES)
 
 
 # Who and what a Revenium call is attributed to: the same fields on completions and on media metrics.

@@ -28,7 +28,8 @@ def dbt_vars_for_window(window: dg.TimeWindow) -> dict[str, str]:
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt assets by layer (staging, intermediate, marts) instead of one flat group."""
+    """Groups dbt assets by layer (the first folder under models/: staging, intermediate, marts) instead of one
+    flat group; the trace and squad building blocks sit in marts, with the areas they serve."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn") or []
