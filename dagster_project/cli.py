@@ -22,6 +22,7 @@ from dagster_project.settings import REPO_ROOT, venv_executable
 
 def _demo(args: argparse.Namespace) -> int:
     from dagster_project.local_stack import ensure_data_dir, prepare_dagster_home, simulator
+    from dagster_project.settings import data_dir
 
     warehouse = ensure_data_dir()
     prepare_dagster_home()
@@ -31,23 +32,36 @@ def _demo(args: argparse.Namespace) -> int:
 
         from dagster_project.definitions import defs
         from dagster_project.defs.schedules import MAIN_JOB_NAME
-        from dagster_project.demo import cost_by_provider_table, demo_days
+        from dagster_project.demo import console_to_log, cost_by_provider_table, demo_days, demo_log_path
 
         first, last = demo_days(args.days)
+        log_path = demo_log_path(data_dir())
         print(f"simulator at {base_url}; running {MAIN_JOB_NAME} for {first} .. {last} (one run)", flush=True)
+        print(f"dbt's output is summarised below; the whole console goes to {log_path}", flush=True)
+        from dagster_project.defs.isolation import MISSING_VENDORS_TAG, failed_steps, run_partition_range
+
         job = defs.resolve_job_def(MAIN_JOB_NAME)
-        result = job.execute_in_process(
-            instance=dg.DagsterInstance.get(),
-            tags={
-                "dagster/asset_partition_range_start": first.isoformat(),
-                "dagster/asset_partition_range_end": last.isoformat(),
-            },
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            raise_on_error=False,
-        )
-    if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
+        with console_to_log(log_path) as dbt_summary:
+            # The run, and when only vendors' ingest steps or gates failed, the partial run without them that
+            # the run-failure sensor would ask a daemon for.
+            results = run_partition_range(
+                job,
+                dg.DagsterInstance.get(),
+                first,
+                last,
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            )
+    print()
+    print(dbt_summary.render(log_path), flush=True)
+    if not results[0].success:
+        failed = failed_steps(results)
         print(f"the run failed (steps: {', '.join(failed) or 'see the log above'})", file=sys.stderr)
+        if len(results) > 1:
+            missing = results[1].dagster_run.tags[MISSING_VENDORS_TAG]
+            outcome = (
+                "the other vendors' marts are built and published" if results[1].success else "failed too"
+            )
+            print(f"partial run without {missing}: {outcome}", file=sys.stderr)
         return 1
     print()
     print("Cost by provider per day (USD, source system Revenium) beside Revenium's own analytics figure:")
@@ -93,9 +107,9 @@ def _dev(args: argparse.Namespace) -> int:
 
 
 def _simulator(args: argparse.Namespace) -> int:
-    from simulator.__main__ import main as simulator_main
+    from simulator.__main__ import serve
 
-    return simulator_main(args.simulator_args) or 0
+    return serve(args)
 
 
 def _prepare(args: argparse.Namespace) -> int:
@@ -135,7 +149,7 @@ def _build(args: argparse.Namespace) -> int:
     from contextlib import nullcontext
 
     from dagster_project.destination import destination_name
-    from dagster_project.direct_build import build_days
+    from dagster_project.direct_build import VendorLoadsFailed, build_days
     from dagster_project.local_stack import ensure_data_dir, simulator
     from dagster_project.settings import data_dir
 
@@ -145,7 +159,11 @@ def _build(args: argparse.Namespace) -> int:
     if not days:
         raise SystemExit("--last is before --first")
     with simulator(seed=args.seed, calls_per_day=args.calls_per_day) if args.simulator else nullcontext():
-        build_days(days, data_dir() / f"dbt_{destination_name()}", per_day=not args.backfill)
+        try:
+            build_days(days, data_dir() / f"dbt_{destination_name()}", per_day=not args.backfill)
+        except VendorLoadsFailed as failed:
+            print(str(failed), file=sys.stderr)
+            return 1
     print(f"built {days[0]} .. {days[-1]} on {destination_name()}")
     return 0
 
@@ -180,8 +198,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             p.add_argument("--port", type=int, default=3000)
 
-    p = sub.add_parser("simulator", help="serve the vendor simulator (arguments as python -m simulator)")
-    p.add_argument("simulator_args", nargs=argparse.REMAINDER)
+    from simulator.__main__ import add_arguments as add_simulator_arguments  # standard library only
+
+    p = sub.add_parser(
+        "simulator",
+        help="serve the vendor simulator (options as python -m simulator)",
+        description="Serve the vendor simulator until SIGTERM or Ctrl-C (the options of python -m simulator).",
+    )
+    add_simulator_arguments(p)
     p.set_defaults(fn=_simulator)
 
     p = sub.add_parser("prepare", help="parse the dbt project (writes its manifest)")

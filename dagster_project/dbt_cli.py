@@ -16,7 +16,7 @@ from dagster_project.settings import DBT_PROJECT_DIR, venv_executable
 
 
 def dbt_process(
-    work_dir: Path, *args: str, vars: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None
+    work_dir: Path, *args: str, vars: Mapping[str, object] | None = None, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``dbt <args>`` (``vars`` as ``--vars``, ``env`` added to this process's environment); the result
     whatever its return code."""
@@ -40,7 +40,7 @@ def dbt_process(
     )
 
 
-def run_dbt(work_dir: Path, *args: str, vars: Mapping[str, str] | None = None) -> str:
+def run_dbt(work_dir: Path, *args: str, vars: Mapping[str, object] | None = None) -> str:
     """``dbt <args>``'s output; a failed run raises with the end of dbt's output."""
     result = dbt_process(work_dir, *args, vars=vars)
     if result.returncode != 0:

@@ -14,11 +14,11 @@ from dagster_project.defs.schedules import (
     hourly_today_refresh,
     record_run_failures,
 )
-from dagster_project.defs.serving.assets import published_marts
+from dagster_project.defs.serving.assets import all_vendors_present, published_marts
 
 defs = dg.Definitions(
     assets=[*ingest_assets, warehouse_dbt_models, published_marts],
-    asset_checks=[*raw_checks, *partition_checks],
+    asset_checks=[*raw_checks, *partition_checks, all_vendors_present],
     jobs=[ai_economics_daily],
     schedules=[hourly_today_refresh, daily_finalize],
     sensors=[record_run_failures],

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,8 +27,12 @@ INSTANCE_TEMPLATE = Path(__file__).parent / "instance" / "dagster.yaml"
 def prepare_dagster_home() -> Path:
     home = Path(os.environ.get("DAGSTER_HOME") or data_dir() / "dagster_home").resolve()
     home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        shutil.copyfile(INSTANCE_TEMPLATE, home / "dagster.yaml")
+    instance = home / "dagster.yaml"
+    # A file this project wrote earlier (its first line is the template's) is refreshed, so a home made by an
+    # older version gets new instance settings; a file the operator wrote is left alone.
+    template = INSTANCE_TEMPLATE.read_text()
+    if not instance.exists() or instance.read_text().splitlines()[:1] == template.splitlines()[:1]:
+        instance.write_text(template)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 

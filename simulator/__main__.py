@@ -22,12 +22,12 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from simulator.server import MissingKeyError, SimKeys, SimulatorServer
-from simulator.world import World
+# Only the standard library at import: ``aiecon`` builds its ``simulator`` subcommand from add_arguments
+# without paying for numpy and the world on every other command.
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m simulator", description=__doc__.split("\n")[0])
+def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The simulator's options, on ``p`` (``python -m simulator`` and ``aiecon simulator`` share them)."""
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p.add_argument("--seed", type=int, default=42)
@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _parser() -> argparse.ArgumentParser:
+    return add_arguments(
+        argparse.ArgumentParser(prog="python -m simulator", description=__doc__.split("\n")[0])
+    )
+
+
 def _write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text)
@@ -56,7 +62,14 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    return serve(_parser().parse_args(argv))
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Serve until SIGTERM or SIGINT, with the options of ``add_arguments`` in ``args``."""
+    from simulator.server import MissingKeyError, SimKeys, SimulatorServer
+    from simulator.world import World
+
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
     try:
         keys = SimKeys.from_env()

@@ -8,6 +8,11 @@ requests that match consume the rule, first rule first, and get:
   ``retry_after`` is set), instead of being served;
 * ``delay_s``: a pause before the response (simulates a slow vendor, or a client timeout);
 * ``truncate``: the normal JSON body cut in half (a response that breaks the connection mid-body);
+* ``trickle_s``: the body sent one byte every ``trickle_s`` seconds after the headers (a vendor that
+  stalls mid-body: a per-read timeout never fires, only a deadline for the whole response stops it);
+* ``redirect``: a redirect to that URL (``Location``) instead of being served, with ``status`` when it
+  is a 3xx, else 302, and an empty body (a moved endpoint, or a redirect to another host that must not
+  receive the API key);
 
 and, on a normal (2xx) response, changes to the records of its list (the HAL ``_embedded`` list, the
 ``content`` or ``data`` list, or a bare array) — the vendor's schema drift and data faults:
@@ -44,6 +49,8 @@ class FaultRule:
     retry_after: int | None = None
     delay_s: float = 0.0
     truncate: bool = False
+    trickle_s: float = 0.0
+    redirect: str | None = None
     field: str | None = None
     field_action: str | None = None
     value: Any = None
@@ -73,8 +80,20 @@ class FaultRule:
             )
         if int(self.rows) < 0:
             raise ValueError("rows must be >= 0")
-        if self.status is None and not (self.delay_s or self.truncate or self.changes_records):
-            raise ValueError("a fault rule needs a status, a delay, truncate or a change to the records")
+        if self.trickle_s < 0:
+            raise ValueError("trickle_s must be >= 0")
+        if self.redirect is not None:
+            if not isinstance(self.redirect, str) or not self.redirect:
+                raise ValueError("redirect must be a URL")
+            if self.status is not None and not 300 <= int(self.status) <= 399:
+                raise ValueError(f"a redirect's status must be a 3xx, got {self.status!r}")
+            if self.changes_records or self.truncate:
+                raise ValueError("a redirect has no body to truncate or change")
+        transport = self.delay_s or self.truncate or self.trickle_s or self.redirect is not None
+        if self.status is None and not (transport or self.changes_records):
+            raise ValueError(
+                "a fault rule needs a status, a delay, truncate, trickle, a redirect or a change to the records"
+            )
 
     @property
     def changes_records(self) -> bool:

@@ -61,6 +61,7 @@ class Response:
     body: bytes
     headers: list[tuple[str, str]] = field(default_factory=list)
     content_type: str = "application/json"
+    trickle_s: float = 0.0  # > 0: the server sends the body one byte every trickle_s seconds (a fault)
 
 
 def encode_json(payload: Any) -> bytes:

@@ -235,7 +235,10 @@ class SimulatorServer:
             return self.faces[vendor].handle(req)
         if rule.delay_s:
             time.sleep(rule.delay_s)
-        if rule.status is not None:
+        if rule.redirect is not None:
+            status = rule.status or 302
+            response = Response(status, b"", [("Location", rule.redirect)], content_type="text/plain")
+        elif rule.status is not None:
             response = ERROR_BODIES[vendor](rule.status, _reason(rule.status))
             if rule.retry_after is not None:
                 response.headers.append(("Retry-After", str(rule.retry_after)))
@@ -247,6 +250,7 @@ class SimulatorServer:
                 response.body = rule.change_records(response.body)
         if rule.truncate:
             response.body = truncated(response.body)
+        response.trickle_s = rule.trickle_s
         return response
 
     def _control(self, method: str, path: str, body: bytes) -> Response:
@@ -316,9 +320,21 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in response.headers:
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(response.body)
+            if response.trickle_s > 0:
+                self._trickle(simulator, response.body, response.trickle_s)
+            else:
+                self.wfile.write(response.body)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (e.g. its timeout fired)
             self.close_connection = True
+
+    def _trickle(self, simulator: SimulatorServer, body: bytes, every_s: float) -> None:
+        """The body one byte at a time (the trickle fault); a stopped server stops it mid-body."""
+        for i in range(len(body)):
+            if simulator._httpd is None:
+                self.close_connection = True
+                return
+            self.wfile.write(body[i : i + 1])
+            time.sleep(every_s)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

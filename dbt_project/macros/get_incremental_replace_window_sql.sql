@@ -12,6 +12,13 @@
     model forgot its in_partition_window() filter and the run fails instead of duplicating other days.
 
     The partition column is 'day' unless the model sets config meta: {partition_window_column: ...}.
+
+    Vendor isolation: in a partial run (var missing_source_systems not empty, macros/source_systems.sql) a
+    model with a source_system column (or the column named by meta source_system_column) neither deletes nor
+    inserts the missing source systems' rows: their rows of the window stay as the last build left them,
+    while the other source systems' rows are replaced. A model that writes the missing source systems' rows
+    itself (source_coverage_daily, source_reconciliation_daily: meta writes_missing_source_systems: true)
+    has its whole window replaced as usual.
     dbt-core resolves incremental strategies by macro name (get_incremental_<strategy>_sql), which
     dbt-duckdb 1.11 and dbt-postgres 1.11 inherit (dbt.adapters.base.impl.get_incremental_strategy_macro):
     custom, non-builtin strategy names are allowed.
@@ -31,6 +38,7 @@
     {%- set column = (config.get('meta') or {}).get('partition_window_column', 'day') -%}
     {%- set predicate = partition_window_predicate(column) -%}
     {%- set dest_cols_csv = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set kept = replace_window_kept_source_systems(arg_dict['dest_columns']) -%}
 
     {%- if execute -%}
         {%- set outside = run_query(
@@ -45,11 +53,34 @@
     {%- endif %}
 
     delete from {{ target }}
-    where {{ predicate }};
+    where {{ predicate }}{% if kept %}
+        and {{ kept }}{% endif %};
 
     insert into {{ target }} ({{ dest_cols_csv }})
     (
         select {{ dest_cols_csv }}
-        from {{ source }}
+        from {{ source }}{% if kept %}
+        where {{ kept }}{% endif %}
     )
+{% endmacro %}
+
+
+{#- The predicate "the row is not a missing source system's" for a model whose rows of missing source systems
+    stay as they were in a partial run; none when nothing is kept (a normal run, a model without a
+    source_system column, or a model that writes those rows itself). -#}
+{% macro replace_window_kept_source_systems(dest_columns) %}
+    {%- set missing = missing_source_systems() -%}
+    {%- set meta = config.get('meta') or {} -%}
+    {%- if not missing or meta.get('writes_missing_source_systems') -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set column = meta.get('source_system_column') -%}
+    {%- if not column -%}
+        {%- if 'source_system' not in (dest_columns | map(attribute='name') | map('lower') | list) -%}
+            {{ return(none) }}
+        {%- endif -%}
+        {%- set column = 'source_system' -%}
+    {%- endif -%}
+    {{ log('replace_window: ' ~ this ~ ' keeps the rows of ' ~ (missing | join(', ')) ~ ' in the window', info=true) }}
+    {{ return('(' ~ column ~ ' is null or ' ~ column ~ ' not in ' ~ source_system_literals(missing) ~ ')') }}
 {% endmacro %}

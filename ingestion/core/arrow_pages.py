@@ -2,13 +2,23 @@
 
 Arrow tables load into DuckDB through dlt more than ten times faster than Python dicts, and a declared
 schema keeps raw tables stable when a vendor adds, drops or retypes a field: missing fields land as NULL,
-undeclared ones are kept as JSON text in ``_extra_fields``.
+undeclared ones are kept as JSON text in ``_extra_fields`` without their text (``raw_table.redact``).
 
-A record that breaks a row rule — a value that cannot be read losslessly as its declared type, a missing
-key or event time, an event time outside the window, or one of the table's ``rules`` (required field
-NULL, negative tokens or cost, unknown enum) — never lands as something else. ``project`` splits such
-records off with the rule and reason; ``records_to_table`` hands them to the active quarantine sink (set by
-``ingestion.core.dlt_resources.windowed_resource`` while a resource runs) or, with none, raises naming the column.
+A record that breaks a row rule — a value that cannot be read losslessly as its declared type
+(``type_change``) or is out of range for it (``out_of_range``: beyond int64, not finite, or a money value
+DECIMAL(18,9) cannot hold), a missing key or event time, an event time outside the window, or one of the
+table's ``rules`` (required field NULL, negative tokens or cost, unknown enum) — never lands as something
+else. ``project`` splits such records off with the rule and reason; ``records_to_table`` hands them to the
+active quarantine sink (set by ``ingestion.core.dlt_resources.windowed_resource`` while a resource runs) or,
+with none, raises naming the column. In range means: an integer column within int64; a float column finite
+(no NaN, no infinity); a money column (``RawRules.money``, what dbt casts to DECIMAL(18,9)) also below
+``raw_table.MONEY_LIMIT`` (1e9) in absolute value. Both paths check it, the columnar one vectorised.
+
+Timestamps are read as RFC 3339 (the vendors' ``format: date-time``): ``T`` or a space between date and
+time (either case), any number of fractional digits (Go and protobuf JSON write 0, 3, 6 or 9), and an offset
+``Z``, ``+hh:mm`` (also ``+hhmm`` and ``+hh``), converted to UTC. Raw tables hold microseconds: digits after
+the sixth are TRUNCATED, never rounded, so ``.123456789Z`` is ``.123456Z`` whichever path reads it. A time
+without an offset is not guessed at: it is a ``type_change``.
 """
 
 from __future__ import annotations
@@ -23,7 +33,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingestion.core.raw_table import DENIED_FIELDS, TIMESTAMP, RawTable
+from ingestion.core.raw_table import (
+    DENIED_FIELDS,
+    INT64_MAX,
+    INT64_MIN,
+    MONEY_LIMIT,
+    TIMESTAMP,
+    RawTable,
+    redact,
+)
 from ingestion.core.row_rules import RawRules
 from ingestion.core.windows import Window
 
@@ -35,6 +53,9 @@ OUTSIDE_WINDOW = "outside_window"
 REQUIRED_NULL = "required_null"
 NEGATIVE = "negative"
 UNKNOWN_ENUM = "unknown_enum"
+OUT_OF_RANGE = "out_of_range"
+# A second version of a key with other content than the version kept (``dlt_resources.FirstByKey``).
+CONFLICTING_DUPLICATE = "conflicting_duplicate"
 
 
 class RecordTypeError(ValueError):
@@ -54,6 +75,8 @@ class RejectedRecord:
     column: str | None
     reason: str
     day: date  # the partition day it is quarantined under (always a day of the window)
+    # True when ``record`` is a row as it would have landed (a conflicting duplicate), not a vendor record.
+    as_landed: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,25 +114,63 @@ def _json_text(value: Any) -> str | None:
     return json.dumps(scrub(value), sort_keys=True, separators=(",", ":"), default=str)
 
 
-def _timestamp(value: Any) -> datetime | None:
-    """One ISO-8601 value read the way Arrow reads a column of them; None when it cannot be."""
+_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
+# Fractional digits past the sixth (sub-microsecond): truncated, see the module docstring.
+_SUB_MICROSECONDS = r"(\.\d{6})\d+"
+
+
+def parse_timestamps(values: pa.Array) -> pa.Array:
+    """RFC 3339 strings (see the module docstring) as TIMESTAMP; raises ``pa.ArrowInvalid`` when any is not
+    one. The usual text casts as it is; otherwise it is upper-cased and cut to microseconds, in Arrow."""
+    values = values.cast(pa.string())
+    try:
+        return values.cast(TIMESTAMP)
+    except _ARROW_ERRORS:
+        pass
+    normal = pc.replace_substring_regex(pc.utf8_upper(values), pattern=_SUB_MICROSECONDS, replacement=r"\1")
+    return normal.cast(TIMESTAMP)
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """One RFC 3339 value read exactly as a column of them is (``parse_timestamps``); None when it cannot be."""
     if not isinstance(value, str):
         return None
     try:
-        return pa.array([value], type=pa.string()).cast(TIMESTAMP)[0].as_py()
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return parse_timestamps(pa.array([value], type=pa.string()))[0].as_py()
+    except _ARROW_ERRORS:
         return None
 
 
+class _OutOfRange(ValueError):
+    """A number that is a number, but not one its column can hold."""
+
+
 def _coerce(value: Any, type_: pa.DataType) -> Any:
-    """A vendor sending 12.0 or "12" for an integer still means 12; anything lossy raises ValueError."""
+    """A vendor sending 12.0 or "12" for an integer still means 12; anything lossy raises ValueError, a
+    value beyond int64 ``_OutOfRange``."""
     if pa.types.is_integer(type_):
-        f = float(value)
-        if not f.is_integer():
-            raise ValueError
-        return int(f)
+        if isinstance(value, int):  # also bool; an int is read exactly, not through a float
+            number = int(value)
+        else:
+            try:
+                number = int(str(value).strip()) if isinstance(value, str) else None
+            except ValueError:
+                number = None
+            if number is None:
+                f = float(value)
+                if f != f or f in (float("inf"), float("-inf")):
+                    raise _OutOfRange
+                if not f.is_integer():
+                    raise ValueError
+                number = int(f)
+        if not INT64_MIN <= number <= INT64_MAX:
+            raise _OutOfRange
+        return number
     if pa.types.is_floating(type_):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError as e:  # an integer too large for any float
+            raise _OutOfRange from e
     if pa.types.is_boolean(type_):
         if isinstance(value, bool):
             return value
@@ -118,19 +179,22 @@ def _coerce(value: Any, type_: pa.DataType) -> Any:
     raise ValueError
 
 
-def _column_array(name: str, values: list[Any], type_: pa.DataType) -> tuple[pa.Array, dict[int, str]]:
-    """The typed column, and the rows whose value cannot be read as ``type_`` (row -> reason; NULL here)."""
+def _column_array(
+    name: str, values: list[Any], type_: pa.DataType
+) -> tuple[pa.Array, dict[int, tuple[str, str]]]:
+    """The typed column, and the rows whose value cannot be read as ``type_`` (row -> (rule, reason); NULL
+    here): ``type_change``, or ``out_of_range`` for an integer beyond int64."""
     if pa.types.is_string(type_):
         values = [v if v is None or isinstance(v, str) else _json_text(v) for v in values]
         return pa.array(values, type=type_), {}
     if type_ == TIMESTAMP:
         try:
-            return pa.array(values, type=pa.string()).cast(type_), {}
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return parse_timestamps(pa.array(values, type=pa.string())), {}
+        except (*_ARROW_ERRORS, TypeError, ValueError):
             pass
-        read = [None if v is None else _timestamp(v) for v in values]
+        read = [None if v is None else parse_timestamp(v) for v in values]
         bad = {
-            i: f"column {name}: expected an ISO-8601 timestamp, got {v!r}"
+            i: (TYPE_CHANGE, f"column {name}: expected an RFC 3339 timestamp, got {v!r}")
             for i, (v, t) in enumerate(zip(values, read, strict=True))
             if v is not None and t is None
         }
@@ -141,22 +205,48 @@ def _column_array(name: str, values: list[Any], type_: pa.DataType) -> tuple[pa.
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
         pass
     coerced: list[Any] = []
-    bad = {}
+    bad: dict[int, tuple[str, str]] = {}
     for i, v in enumerate(values):
         try:
             coerced.append(None if v is None else _coerce(v, type_))
+        except _OutOfRange:
+            coerced.append(None)
+            bad[i] = (OUT_OF_RANGE, f"column {name}: {v!r} is out of range for {type_}")
         except (TypeError, ValueError, OverflowError):
             coerced.append(None)
-            bad[i] = f"column {name}: cannot read {v!r} as {type_}"
+            bad[i] = (TYPE_CHANGE, f"column {name}: cannot read {v!r} as {type_}")
     return pa.array(coerced, type=type_), bad
 
 
-def _rule_violations(rules: RawRules, arrays: Mapping[str, pa.Array]) -> list[tuple[str, str, pa.Array]]:
-    """(rule, column, boolean mask of offending rows) for the value rules of a table (``RawTable.rules``)."""
+def _out_of_range(array: pa.Array, money: bool) -> pa.Array | None:
+    """Rows of a float column that are not finite, or of a money column not below MONEY_LIMIT in absolute
+    value (vectorised); None when no row can be (the usual case costs one pass)."""
+    masks = []
+    if pa.types.is_floating(array.type):
+        masks.append(pc.invert(pc.is_finite(array)))
+    if money and (pa.types.is_floating(array.type) or pa.types.is_integer(array.type)):
+        magnitude = pc.abs(array.cast(pa.float64()))
+        masks.append(pc.greater_equal(magnitude, MONEY_LIMIT))
+    if not masks:
+        return None
+    mask = masks[0] if len(masks) == 1 else pc.or_(masks[0], masks[1])
+    return pc.fill_null(mask, False)
+
+
+def _rule_violations(table: RawTable, arrays: Mapping[str, pa.Array]) -> list[tuple[str, str, pa.Array]]:
+    """(rule, column, boolean mask of offending rows) for the value rules of a table (``RawTable.rules``)
+    and the range of every declared number (``out_of_range``)."""
+    rules: RawRules = table.rules
     out = []
     for column in rules.required:
         if column in arrays and arrays[column].null_count:
             out.append((REQUIRED_NULL, column, arrays[column].is_null()))
+    money = set(rules.money)
+    for c in table.columns:
+        if c.name in arrays and c.name not in ("_window_start", "_window_end", "_day"):
+            mask = _out_of_range(arrays[c.name], c.name in money)
+            if mask is not None and pc.any(mask).as_py():
+                out.append((OUT_OF_RANGE, c.name, mask))
     for column in rules.non_negative:
         if column in arrays:
             out.append((NEGATIVE, column, pc.fill_null(pc.less(arrays[column], 0), False)))
@@ -186,7 +276,7 @@ def project(
     ``day`` sets ``_day`` for tables without an event time (a vendor's figure for one day); otherwise
     ``_day`` is the UTC date of the event time, and a record outside ``window`` is rejected: replacing a
     day we did not ask for would delete good data. A record breaking several rules is rejected under the
-    first (type, event time, window, key, required, negative, enum).
+    first (type or integer range, event time, window, key, required, number range, negative, enum).
     """
     constants = dict(constants or {})
     n = len(records)
@@ -203,8 +293,8 @@ def project(
                 continue
             values = [_dig(r, column.path) for r in records]
             arrays[column.name], bad = _column_array(column.name, values, column.type)
-            for i, reason in bad.items():
-                rejected.setdefault(i, (TYPE_CHANGE, column.name, reason))
+            for i, (rule, reason) in bad.items():
+                rejected.setdefault(i, (rule, column.name, reason))
     arrays["_extra_fields"] = _extra_fields_array(records, table.declared_paths)
     return _apply_row_rules(table, arrays, n, rejected, window, day, record_of=records.__getitem__)
 
@@ -294,8 +384,14 @@ def _apply_row_rules(
         raise ValueError(f"{table.name}: no value for source-supplied column(s) {missing}")
     for key in table.primary_key:
         reject(arrays[key].is_null(), MISSING_KEY, key, lambda i, key=key: f"record without {key}")
-    for rule, column, mask in _rule_violations(table.rules, arrays):
-        reject(mask, rule, column, lambda i, c=column: f"{c} = {arrays[c][i].as_py()!r}")
+    for rule, column, mask in _rule_violations(table, arrays):
+        if rule == OUT_OF_RANGE and column in table.rules.money:
+            must = f" is out of range: must be finite and below {MONEY_LIMIT:g} in absolute value (DECIMAL(18,9))"
+        elif rule == OUT_OF_RANGE:
+            must = " is out of range: must be finite"
+        else:
+            must = ""
+        reject(mask, rule, column, lambda i, c=column, m=must: f"{c} = {arrays[c][i].as_py()!r}{m}")
 
     schema = arrow_schema(table)
     columns = [arrays[c.name] for c in table.columns]
@@ -388,20 +484,67 @@ def _struct_column(structs: pa.StructArray, path: str, type_: pa.DataType) -> pa
             return None
         if type_ == TIMESTAMP:
             if pa.types.is_string(value.type) or pa.types.is_null(value.type):
-                return value.cast(pa.string()).cast(type_)
+                return parse_timestamps(value)
             return None
         return value.cast(type_, safe=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+    except (*_ARROW_ERRORS, OverflowError):
         return None
 
 
 def _extra_fields_array(records: Sequence[Mapping[str, Any]], declared: set[str]) -> pa.Array:
-    """``_extra_fields``: each record's undeclared top-level fields as scrubbed JSON text, NULL when none.
-    When no record has an undeclared field (the usual case) this is one set union, not a dict per record."""
+    """``_extra_fields``: each record's undeclared top-level fields as JSON text without their text
+    (``raw_table.redact``), NULL when none. When no record has an undeclared field (the usual case) this is
+    one set union, not a dict per record."""
     if all(isinstance(r, dict) for r in records) and set().union(*records) <= declared:
         return pa.nulls(len(records), type=pa.string())
-    extras = [_json_text({k: v for k, v in r.items() if k not in declared}) for r in records]
+    extras = [
+        _sorted_json(redact({k: v for k, v in r.items() if k not in declared}))
+        if isinstance(r, Mapping)
+        else None
+        for r in records
+    ]
     return pa.array([None if e == "{}" else e for e in extras], type=pa.string())
+
+
+def _sorted_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def allowed_payload(table: RawTable, record: Any) -> Any:
+    """What of a vendor record a quarantine payload keeps: the same ALLOW list as the raw table. The value
+    at each declared path as it would land (denied fields dropped), everything else redacted
+    (``raw_table.redact``: shape, numbers, booleans and NULLs, no text)."""
+    tree: dict[str, Any] = {}
+    for column in table.columns:
+        if column.path is None:
+            continue
+        *parents, leaf = column.path.split(".")
+        node = tree
+        for part in parents:
+            child = node.setdefault(part, {})
+            if child is None:  # a declared value that is also a parent: the value wins
+                break
+            node = child
+        else:
+            node[leaf] = None
+    return _allowed(record, tree)
+
+
+def _allowed(value: Any, tree: Mapping[str, Any]) -> Any:
+    if not isinstance(value, Mapping):
+        return redact(value)
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if key in DENIED_FIELDS:
+            continue
+        sub = tree.get(key, ())
+        if sub is None:
+            out[key] = scrub(item)  # a declared column's value: it lands as it is
+        elif isinstance(sub, Mapping) and isinstance(item, Mapping):
+            out[key] = _allowed(item, sub)
+        else:
+            out[key] = redact(item)
+    return out
 
 
 def utc_day_start(day: date) -> datetime:

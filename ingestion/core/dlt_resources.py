@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import dlt
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
@@ -14,7 +15,7 @@ from dlt.extract.resource import DltResource
 from dlt.extract.source import DltSource
 from dlt.pipeline.pipeline import Pipeline
 
-from ingestion.core.arrow_pages import QUARANTINE_SINK, RejectedRecord, arrow_schema
+from ingestion.core.arrow_pages import CONFLICTING_DUPLICATE, QUARANTINE_SINK, RejectedRecord, arrow_schema
 from ingestion.core.quarantine import as_quarantine_item, day_scope, marker_row, quarantine_rows
 from ingestion.core.raw_table import RawTable
 from ingestion.core.windows import Window
@@ -88,28 +89,79 @@ def _replaces_by_scope(disposition: Any) -> bool:
 
 
 class FirstByKey:
-    """Keeps the first row of each primary key across the Arrow pages of one load (what dlt's own
-    de-duplication keeps is unspecified; the first is what paging hands out first)."""
+    """Keeps the first version of each primary key across the Arrow pages of one load — the duplicate rule.
+
+    A vendor can hand out a key more than once: a page that repeats, a record that moves between pages
+    while we read, Helicone's overlap between offset pages, an orq bucket reported twice. The page walks
+    hand every version on (``paging.fresh_records``); the decision is made here, on the projected rows:
+
+    * the first version seen is kept (what dlt's own de-duplication would keep is unspecified; the first
+      is what paging hands out first);
+    * a later version with the same content is an identical repeat: dropped, silently;
+    * a later version with other content (any column but the window bounds, ``_extra_fields`` included) is
+      a conflicting duplicate: dropped from the raw table and handed over in ``conflicts`` (rule
+      ``conflicting_duplicate``, column = the key), so that it reaches quarantine and counts in the
+      quarantined share like any rule break.
+
+    Content is compared by a 64-bit hash of each row, computed by DuckDB over the Arrow page (vectorised;
+    the Python side keeps one int per key).
+    """
 
     def __init__(self, table: RawTable) -> None:
+        self.table = table
         self.key = list(table.primary_key)
-        self.seen: set[Any] = set()
+        self.kept: dict[Any, int] = {}  # key -> content hash of the version kept
+        self.conflicts: list[RejectedRecord] = []  # losing versions not yet taken by the caller
+        self._con: duckdb.DuckDBPyConnection | None = None
 
     def __call__(self, page: pa.Table) -> pa.Table:
         if not page.num_rows:
             return page
         keys = self._keys(page)
-        fresh = set(keys)
-        if len(fresh) == len(keys) and self.seen.isdisjoint(fresh):  # the usual case: nothing repeats
-            self.seen |= fresh
+        hashes = self._hashes(page)
+        kept = self.kept
+        if len(set(keys)) == len(keys) and kept.keys().isdisjoint(keys):  # the usual case: nothing repeats
+            kept.update(zip(keys, hashes, strict=True))
             return page
-        keep = []
-        for key in keys:
-            new = key not in self.seen
-            if new:
-                self.seen.add(key)
-            keep.append(new)
+        keep, losers = self._split(keys, hashes)
+        if losers:
+            self._conflict(page, keys, losers)
         return page.filter(pa.array(keep))
+
+    def _split(self, keys: list[Any], hashes: list[int]) -> tuple[list[bool], list[int]]:
+        keep, losers = [], []
+        for i, (key, content) in enumerate(zip(keys, hashes, strict=True)):
+            first = self.kept.get(key)
+            if first is None:
+                self.kept[key] = content
+                keep.append(True)
+            else:
+                keep.append(False)
+                if first != content:
+                    losers.append(i)
+        return keep, losers
+
+    def take_conflicts(self) -> list[RejectedRecord]:
+        conflicts, self.conflicts = self.conflicts, []
+        return conflicts
+
+    def _conflict(self, page: pa.Table, keys: list[Any], rows: list[int]) -> None:
+        columns = [c for c in page.column_names if c not in _WINDOW_BOUNDS]
+        named = ", ".join(self.key)
+        for i, row in zip(rows, page.select(columns).take(rows).to_pylist(), strict=True):
+            self.conflicts.append(
+                RejectedRecord(
+                    record=row,
+                    rule=CONFLICTING_DUPLICATE,
+                    column=named,
+                    reason=(
+                        f"({named}) = {keys[i]!r} was handed out before with other content; the first "
+                        "version seen is kept"
+                    ),
+                    day=row["_day"],
+                    as_landed=True,
+                )
+            )
 
     def _keys(self, page: pa.Table) -> list[Any]:
         """Each row's key as one value: the key columns' text joined by a separator no id contains."""
@@ -118,6 +170,21 @@ class FirstByKey:
             return columns[0].to_pylist()
         return pc.binary_join_element_wise(*columns, "\x1f").to_pylist()
 
+    def _hashes(self, page: pa.Table) -> list[int]:
+        """A 64-bit hash of each row's content (DuckDB's ``hash`` over the columns, in one vectorised pass)."""
+        if self._con is None:
+            self._con = duckdb.connect(config={"threads": 1})
+        content = [c for c in page.column_names if c not in _WINDOW_BOUNDS]
+        columns = ", ".join('"' + c.replace('"', '""') + '"' for c in content)
+        self._con.register("_page", page)
+        try:
+            return self._con.execute(f"select hash({columns}) as h from _page").fetchnumpy()["h"].tolist()
+        finally:
+            self._con.unregister("_page")
+
+
+_WINDOW_BOUNDS = ("_window_start", "_window_end")
+
 
 def windowed_resource(
     table: RawTable, window: Window, **resource_kwargs: Any
@@ -125,10 +192,10 @@ def windowed_resource(
     """``@dlt.resource`` for a raw table over one window, with quarantine.
 
     The decorated generator yields Arrow pages made by ``arrow_pages.records_to_table``, kept unique by
-    the table's key (``FirstByKey``); while it runs,
-    the records those pages reject are collected here and loaded into ``raw_<vendor>.quarantine`` with
-    the same day-replacement (see ``ingestion.core.quarantine``). Nothing is dropped: a record is in the raw
-    table or in quarantine.
+    the table's key (``FirstByKey``: the first version lands, an identical repeat is dropped, a conflicting
+    one is quarantined); while it runs, the records those pages reject are collected here and loaded into
+    ``raw_<vendor>.quarantine`` with the same day-replacement (see ``ingestion.core.quarantine``). Nothing
+    is dropped but identical repeats: a record is in the raw table or in quarantine.
     """
     vendor = table.vendor
 
@@ -137,7 +204,21 @@ def windowed_resource(
         def pages() -> Iterator[Any]:
             rejected: list[tuple[RawTable, Sequence[RejectedRecord]]] = []
             first_by_key = FirstByKey(table)
+            quarantined: set[str] = set()  # quarantine ids loaded: a repeated reject is one row
             inner = fn()
+
+            def quarantine_items() -> Iterator[Any]:
+                while rejected:
+                    rejected_table, records = rejected.pop(0)
+                    rows = quarantine_rows(vendor, rejected_table, window, records)
+                    ids = rows.column("quarantine_id").to_pylist()
+                    fresh = [i not in quarantined for i in ids]
+                    quarantined.update(ids)
+                    if not all(fresh):
+                        rows = rows.filter(pa.array(fresh, type=pa.bool_()))
+                    if rows.num_rows:
+                        yield as_quarantine_item(rows, window)
+
             while True:
                 # Set around each step, not once: dlt may run each step of a parallelized resource on a
                 # different thread, and a context variable does not follow a generator across threads.
@@ -148,11 +229,15 @@ def windowed_resource(
                     break
                 finally:
                     QUARANTINE_SINK.reset(token)
-                yield first_by_key(item) if isinstance(item, pa.Table) else item
-                while rejected:
-                    rejected_table, records = rejected.pop(0)
-                    rows = quarantine_rows(vendor, rejected_table, window, records)
-                    yield as_quarantine_item(rows, window)
+                if isinstance(item, pa.Table):
+                    item = first_by_key(item)
+                    if first_by_key.conflicts:
+                        rejected.append((table, first_by_key.take_conflicts()))
+                yield item
+                yield from quarantine_items()
+            # The step that ended the generator may have rejected records too (a last batch whose every
+            # record broke a rule yields no page): they are quarantined like the others.
+            yield from quarantine_items()
             # A load with no rows of the table runs no merge at all: this empty page makes a day the vendor
             # now lists nothing for replace (empty) the day's old rows too.
             yield arrow_schema(table).empty_table()

@@ -7,6 +7,10 @@ merge deletes ``_day`` in the window for every ``raw_table`` present in the load
 no rejects this time still clears the ones of an earlier run, every resource also loads one *marker* row,
 flagged ``_marker`` (dlt's ``hard_delete`` hint): it names the raw table for the delete and is itself never
 inserted.
+
+A payload holds what the raw tables' ALLOW list lets land (``record_payload``; docs/conventions.md, Secrets):
+declared fields as served, other fields without their text. ``quarantine_id`` is a digest of table, rule,
+column and payload, so a record rejected twice (a repeated page) is one row.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 import dlt
 import pyarrow as pa
 
-from ingestion.core.arrow_pages import RejectedRecord, scrub
+from ingestion.core.arrow_pages import RejectedRecord, allowed_payload, scrub
 from ingestion.core.raw_table import TIMESTAMP, RawTable
 from ingestion.core.windows import Window
 
@@ -51,12 +55,21 @@ def max_share() -> float:
 
 
 def payload_json(record: Any) -> str:
-    """The record as sorted JSON, without prompt text or credential values (docs/conventions.md, Secrets)."""
+    """The record as sorted JSON, without credential values or denied fields (docs/conventions.md, Secrets)."""
     return json.dumps(scrub(record), sort_keys=True, separators=(",", ":"), default=str)
 
 
+def record_payload(table: RawTable, r: RejectedRecord) -> str:
+    """The payload of a rejected record under the raw tables' ALLOW list: its declared fields as served,
+    its other fields without text (``arrow_pages.allowed_payload``); a conflicting duplicate is already a
+    row as it would have landed (declared columns and redacted ``_extra_fields``)."""
+    if r.as_landed:
+        return payload_json(r.record)
+    return payload_json(allowed_payload(table, r.record))
+
+
 def _row(vendor: str, table: RawTable, window: Window, r: RejectedRecord) -> dict[str, Any]:
-    payload = payload_json(r.record)
+    payload = record_payload(table, r)
     # Deterministic: the same record breaking the same rule is one row, however often a page repeats it.
     digest = hashlib.sha256(f"{table.name}\x1f{r.rule}\x1f{r.column}\x1f{payload}".encode()).hexdigest()
     return {

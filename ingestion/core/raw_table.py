@@ -5,8 +5,15 @@ A raw table is a list of columns; each column names where its value sits in the 
 (see ``ingestion.core.arrow_pages``), so:
 
 * the raw schema is stable and typed whatever the vendor sends (a missing field lands as NULL);
-* fields we do not declare are kept, as JSON text, in ``_extra_fields`` — except those on the deny list
-  (prompt and response text, credential values), which are never landed;
+* what lands is an ALLOW list: the declared columns land as declared; fields we do not declare are kept, as
+  JSON text, in ``_extra_fields`` only without free text (``redact``: numbers, booleans and NULLs as sent,
+  every string at any depth replaced by ``{"string_length": N}``, fields on the deny list dropped), so
+  schema drift stays visible (which fields, their shape and numbers) but prompt or response text under a
+  name nobody listed (``prompt``, ``messages``, ``input``, ``output``...) never lands; quarantine payloads
+  follow the same rule (``ingestion.core.arrow_pages.allowed_payload``);
+* values must be in range for their column (``out_of_range``, else quarantined): integers within int64,
+  floats finite, and money columns (``RawRules.money``: what dbt casts to DECIMAL(18,9)) below
+  ``MONEY_LIMIT`` in absolute value;
 * dbt staging reads these names; ``dbt_project/models/staging/<vendor>/_<vendor>__sources.yml`` is
   generated from the declarations (``python -m ingestion.dbt_sources``).
 
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pyarrow as pa
 
@@ -27,6 +35,13 @@ from ingestion.core.row_rules import NO_RULES, RawRules
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 I64, F64, BOOL, STR, DATE = pa.int64(), pa.float64(), pa.bool_(), pa.string(), pa.date32()
+
+# In range (else the record is quarantined under ``out_of_range``): an integer column holds int64; a float
+# column a finite number (no NaN or infinity); a money column (``RawRules.money``, cast to DECIMAL(18,9) by
+# dbt, which holds 9 integer digits) less than MONEY_LIMIT in absolute value, so that a cost the marts
+# cannot represent never lands and fails dbt later.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+MONEY_LIMIT = 1e9
 
 
 @dataclass(frozen=True)
@@ -110,6 +125,27 @@ DENIED_FIELDS: frozenset[str] = frozenset(
         "value",
     }
 )
+
+
+# Undeclared content is kept without its text: a string becomes this marker holding only its length.
+STRING_MARKER = "string_length"
+
+
+def redact(value: Any) -> Any:
+    """``value`` as undeclared fields are kept (``_extra_fields``, quarantine payloads): objects and lists keep
+    their shape and keys, numbers, booleans and NULLs their value, every string (at any depth) becomes
+    ``{"string_length": N}``, and fields on the deny list are dropped. Free text a vendor sends under a name
+    we do not declare — a prompt under ``prompt``, ``messages``, ``input`` or ``output`` — so never lands,
+    while schema drift (a new field, its type, its numbers) stays visible."""
+    if isinstance(value, str):
+        return {STRING_MARKER: len(value)}
+    if isinstance(value, Mapping):
+        return {str(k): redact(v) for k, v in value.items() if k not in DENIED_FIELDS}
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return {STRING_MARKER: len(str(value))}  # anything else a decoder may give is text to us
 
 
 def table_factory(vendor: str, rules: Mapping[str, RawRules]) -> Callable[..., RawTable]:

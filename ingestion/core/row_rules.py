@@ -19,6 +19,8 @@ class RawRules:
     required: tuple[str, ...]
     non_negative: tuple[str, ...] = ()
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Money columns (USD, cast to DECIMAL(18,9) downstream): out of range at ``raw_table.MONEY_LIMIT``.
+    money: tuple[str, ...] = ()
 
 
 # A table without declared rules still has its key and event time checked.

@@ -6,6 +6,8 @@ the load by the Great Expectations suites (``dagster_project/defs/quality/suites
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ingestion.core.row_rules import RawRules
 
 RULES: dict[str, RawRules] = {
@@ -48,3 +50,13 @@ RULES: dict[str, RawRules] = {
         ),
     ),
 }
+
+# Money columns (USD; dbt casts them to DECIMAL(18,9)): a value at or above raw_table.MONEY_LIMIT in absolute
+# value is quarantined (``out_of_range``), not landed to fail dbt later.
+MONEY: dict[str, tuple[str, ...]] = {
+    "requests": ("cost",),
+    "metrics_total_cost": ("cost_usd",),
+    "sessions": ("total_cost",),
+    "user_metrics": ("cost",),
+}
+RULES = {name: replace(rules, money=MONEY.get(name, ())) for name, rules in RULES.items()}

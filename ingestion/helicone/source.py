@@ -3,11 +3,13 @@
 Helicone has no time-range parameter: the window goes inside the filter tree. Pages are taken by offset,
 1000 rows at most (more is an HTTP 500 with ``{"data": null, "error": "invalid limit"}``), until a page
 comes back empty — a short page is not the end, because Helicone de-duplicates rows after the limit is
-applied. Rows repeated across pages are dropped by ``request_id``. Reference: helicone-orq.md §A.
+applied. Rows repeated across pages are handed on: the resource keeps the first version of each
+``request_id``, drops an identical repeat and quarantines one with other content (``FirstByKey``).
+Reference: helicone-orq.md §A.
 
 Sessions (``POST /v1/session/query``, §A.3) are asked per UTC day (``timeFilter`` in epoch ms), 1000 a page
 by offset until a short page (a GROUP BY with LIMIT/OFFSET has no post-limit de-duplication), repeats
-dropped by session id; each row aggregates the session's requests of that day. User metrics
+decided by session id as for requests; each row aggregates the session's requests of that day. User metrics
 (``POST /v1/user/metrics/query``, §A.2) are asked per UTC day (``timeFilter`` in epoch seconds), sorted by
 user id, 1000 a page, until ``count`` users are read.
 """
@@ -23,7 +25,8 @@ import pyarrow as pa
 
 from ingestion.core.arrow_pages import records_to_table
 from ingestion.core.dlt_resources import windowed_resource
-from ingestion.core.http_client import VendorClient
+from ingestion.core.http_client import SettingNames, VendorClient
+from ingestion.core.paging import PageWalk, Progress, fresh_records
 from ingestion.core.windows import Window, iso_z
 from ingestion.helicone.raw_tables import (
     HELICONE_COST_TOTALS,
@@ -38,6 +41,8 @@ TOTAL_COST_PATH = "/v1/metrics/totalCost"
 SESSION_QUERY_PATH = "/v1/session/query"
 USER_METRICS_PATH = "/v1/user/metrics/query"
 PAGE_LIMIT = 1000
+# What an operator checks when calls fail (as ingestion/helicone/__init__.py's VENDOR lists them).
+SETTINGS = SettingNames(api_key="HELICONE_API_KEY", base_url="HELICONE_BASE_URL")
 
 # dlt's config section of the source and its resources: "helicone", as when the source was ingestion/helicone.py.
 SECTION = "helicone"
@@ -56,18 +61,30 @@ def window_filter(window: Window) -> dict[str, Any]:
     }
 
 
-def unwrap(body: Any) -> Any:
-    """The ``data`` of Helicone's ``{data, error}`` envelope; an ``error`` raises."""
+def unwrap(body: Any, path: str = "") -> Any:
+    """The ``data`` of Helicone's ``{data, error}`` envelope from ``path``; an ``error`` raises, naming the
+    endpoint."""
+    where = f"helicone {path}: " if path else ""
     if not isinstance(body, dict) or "data" not in body:
-        raise HeliconeError(f"unexpected response shape: {str(body)[:200]}")
+        raise HeliconeError(f"{where}unexpected response shape: {str(body)[:200]}")
     if body.get("error"):
-        raise HeliconeError(f"Helicone error: {body['error']}")
+        raise HeliconeError(f"{where}Helicone error: {str(body['error'])[:200]}")
     return body["data"]
+
+
+def _ids(records: list[Any], field: str) -> list[Any]:
+    """The ids of a page's records (None for an item that is not an object: the projection quarantines it)."""
+    return [r.get(field) if isinstance(r, dict) else None for r in records]
+
+
+def _day(window: Window) -> str:
+    return f"day {window.start.date().isoformat()}"
 
 
 def iter_request_pages(client: VendorClient, window: Window, limit: int = PAGE_LIMIT) -> Iterator[list[dict]]:
     seen: set[str] = set()
     offset = 0
+    walk = PageWalk(client, QUERY_PATH, _day(window))
     while True:
         rows = unwrap(
             client.post(
@@ -78,12 +95,14 @@ def iter_request_pages(client: VendorClient, window: Window, limit: int = PAGE_L
                     "limit": limit,
                     "sort": {"created_at": "asc"},
                 },
-            )
+            ),
+            QUERY_PATH,
         )
         if not rows:
             return
-        fresh = [r for r in rows if r.get("request_id") not in seen]
-        seen.update(r.get("request_id") for r in fresh)
+        ids = _ids(rows, "request_id")
+        walk.page(len(rows), ids=ids, body=rows, at=f"offset {offset}", cursor=offset)
+        fresh = fresh_records(rows, "request_id", seen)  # repeats too: FirstByKey decides on them
         if fresh:
             yield fresh
         offset += limit
@@ -94,9 +113,10 @@ def _ms(value: datetime) -> int:
 
 
 def iter_session_pages(client: VendorClient, window: Window, limit: int = PAGE_LIMIT) -> Iterator[list[dict]]:
-    """Sessions with requests in ``window`` (aggregated over those requests), repeats dropped by id."""
+    """Sessions with requests in ``window`` (aggregated over those requests)."""
     seen: set[str] = set()
     offset = 0
+    walk = PageWalk(client, SESSION_QUERY_PATH, _day(window))
     while True:
         rows = unwrap(
             client.post(
@@ -109,12 +129,14 @@ def iter_session_pages(client: VendorClient, window: Window, limit: int = PAGE_L
                     "offset": offset,
                     "limit": limit,
                 },
-            )
+            ),
+            SESSION_QUERY_PATH,
         )
         if not isinstance(rows, list):
-            raise HeliconeError(f"session query: expected a list, got {str(rows)[:200]}")
-        fresh = [r for r in rows if r.get("session_id") not in seen]
-        seen.update(r.get("session_id") for r in fresh)
+            raise HeliconeError(f"helicone {SESSION_QUERY_PATH}: expected a list, got {str(rows)[:200]}")
+        ids = _ids(rows, "session_id")
+        walk.page(len(rows), ids=ids, body=rows, at=f"offset {offset}", cursor=offset)
+        fresh = fresh_records(rows, "session_id", seen)
         if fresh:
             yield fresh
         if len(rows) < limit:
@@ -128,6 +150,7 @@ def iter_user_metric_pages(
     """Per-user metrics over ``window``, by user id, until the ``count`` the server reports is read."""
     seen: set[str] = set()
     offset = 0
+    walk = PageWalk(client, USER_METRICS_PATH, _day(window))
     while True:
         data = unwrap(
             client.post(
@@ -142,13 +165,15 @@ def iter_user_metric_pages(
                     },
                     "sort": {"user_id": "asc"},
                 },
-            )
+            ),
+            USER_METRICS_PATH,
         )
         if not isinstance(data, dict) or not isinstance(data.get("users"), list):
-            raise HeliconeError(f"user metrics: unexpected data: {str(data)[:200]}")
+            raise HeliconeError(f"helicone {USER_METRICS_PATH}: unexpected data: {str(data)[:200]}")
         users = data["users"]
-        fresh = [u for u in users if u.get("user_id") not in seen]
-        seen.update(u.get("user_id") for u in fresh)
+        ids = _ids(users, "user_id")
+        walk.page(len(users), ids=ids, body=users, at=f"offset {offset}", cursor=offset)
+        fresh = fresh_records(users, "user_id", seen)
         if fresh:
             yield fresh
         offset += limit
@@ -162,26 +187,33 @@ def helicone_source(
 ) -> list[Any]:
     window = Window(window_start, window_end)
 
-    def _client() -> VendorClient:
+    def _client(resource: str) -> VendorClient:
         s = settings or HeliconeSettings.from_env()
-        return VendorClient("helicone", s.base_url, {"Authorization": f"Bearer {s.api_key}"})
+        return VendorClient(
+            "helicone",
+            s.base_url,
+            {"Authorization": f"Bearer {s.api_key}"},
+            settings=SETTINGS,
+            progress=Progress("helicone", resource),
+        )
 
     @windowed_resource(HELICONE_REQUESTS, window, section=SECTION)
     def requests() -> Iterator[pa.Table]:
-        with _client() as client:
+        with _client("requests") as client:
             for day in window.days():
                 for rows in iter_request_pages(client, day):
                     yield records_to_table(HELICONE_REQUESTS, rows, window)
 
     @windowed_resource(HELICONE_COST_TOTALS, window, section=SECTION)
     def metrics_total_cost() -> Iterator[pa.Table]:
-        with _client() as client:
+        with _client("metrics_total_cost") as client:
             for day in window.days():
                 data = unwrap(
                     client.post(
                         TOTAL_COST_PATH,
                         {"filter": "all", "timeFilter": {"start": iso_z(day.start), "end": iso_z(day.end)}},
-                    )
+                    ),
+                    TOTAL_COST_PATH,
                 )
                 cost = float(data) if isinstance(data, int | float) else None
                 yield records_to_table(
@@ -190,14 +222,14 @@ def helicone_source(
 
     @windowed_resource(HELICONE_SESSIONS, window, section=SECTION)
     def sessions() -> Iterator[pa.Table]:
-        with _client() as client:
+        with _client("sessions") as client:
             for day in window.days():
                 for rows in iter_session_pages(client, day):
                     yield records_to_table(HELICONE_SESSIONS, rows, window)
 
     @windowed_resource(HELICONE_USER_METRICS, window, section=SECTION)
     def user_metrics() -> Iterator[pa.Table]:
-        with _client() as client:
+        with _client("user_metrics") as client:
             for day in window.days():
                 for rows in iter_user_metric_pages(client, day):
                     yield records_to_table(HELICONE_USER_METRICS, rows, window, day=day.start.date())

@@ -6,6 +6,8 @@ the load by the Great Expectations suites (``dagster_project/defs/quality/suites
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ingestion.core.row_rules import RawRules
 
 ORQ_GRAINS = ("minute", "hour", "day")
@@ -41,3 +43,21 @@ RULES: dict[str, RawRules] = {
         enums={"status": ORQ_STATUSES},
     ),
 }
+
+# Money columns (USD; dbt casts them to DECIMAL(18,9)): a value at or above raw_table.MONEY_LIMIT in absolute
+# value is quarantined (``out_of_range``), not landed to fail dbt later. A reporting bucket's metric_value
+# is bounded too: its genai.cost values are money, and its counts are cast to BIGINT downstream.
+MONEY: dict[str, tuple[str, ...]] = {
+    "reporting_buckets": ("metric_value",),
+    "reporting_cost_totals": ("cost_usd",),
+    "traces": ("cost_total",),
+    "spans": (
+        "cost_input",
+        "cost_output",
+        "cost_cache_read",
+        "cost_cache_write",
+        "cost_reasoning",
+        "cost_total",
+    ),
+}
+RULES = {name: replace(rules, money=MONEY.get(name, ())) for name, rules in RULES.items()}

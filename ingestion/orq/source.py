@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,7 +26,8 @@ import pyarrow as pa
 
 from ingestion.core.arrow_pages import records_to_table
 from ingestion.core.dlt_resources import windowed_resource
-from ingestion.core.http_client import VendorClient
+from ingestion.core.http_client import SettingNames, VendorClient, path_segment
+from ingestion.core.paging import PageWalk, Progress
 from ingestion.core.windows import Window, iso_z
 from ingestion.orq.raw_tables import ORQ_COST_TOTALS, ORQ_REPORTING_BUCKETS, ORQ_SPANS, ORQ_TRACES
 from ingestion.orq.settings import OrqSettings
@@ -34,6 +35,8 @@ from ingestion.orq.settings import OrqSettings
 REPORTING_PATH = "/v2/reporting"
 TRACES_SEARCH_PATH = "/v3/traces/search"
 TRACE_PAGE_LIMIT = 1000
+# What an operator checks when calls fail (as ingestion/orq/__init__.py's VENDOR lists them).
+SETTINGS = SettingNames(api_key="ORQ_API_KEY", base_url="ORQ_BASE_URL")
 MAX_LIMIT = 5000
 BUCKET_METRICS = (
     "genai.requests",
@@ -78,7 +81,7 @@ def query(client: VendorClient, metric: str, window: Window, limit: int, **extra
     }
     response = client.post(REPORTING_PATH, body)
     if not isinstance(response, dict) or not isinstance(response.get("data"), list):
-        raise ValueError(f"orq reporting: unexpected response shape: {str(response)[:200]}")
+        raise ValueError(f"orq {REPORTING_PATH}: unexpected response shape: {str(response)[:200]}")
     return response
 
 
@@ -86,8 +89,12 @@ def complete_buckets(client: VendorClient, metric: str, window: Window, limit: i
     """Every bucket of ``metric`` in ``window``, splitting the window while responses come back full."""
     response = query(client, metric, window, limit)
     if len(response["data"]) < limit:
+        meta = response.get("meta")
+        grain = meta.get("effective_grain") if isinstance(meta, Mapping) else None
         return [
-            {**point, "_grain": (response.get("meta") or {}).get("effective_grain")}
+            {**point, "_grain": grain}
+            if isinstance(point, Mapping)
+            else {"metrics": [point], "_grain": grain}
             for point in response["data"]
         ]
     halves = window.halves(HOUR)
@@ -100,19 +107,22 @@ def complete_buckets(client: VendorClient, metric: str, window: Window, limit: i
 
 
 def to_long_rows(metric: str, buckets: list[dict]) -> list[dict[str, Any]]:
+    """A row per metric of each bucket. A bucket whose ``metrics`` is not an object becomes one row without
+    a ``metric_key``, which quarantines it (``missing_key``) instead of failing the load or vanishing."""
     rows = []
     for bucket in buckets:
-        for key, value in (bucket.get("metrics") or {}).items():
-            rows.append(
-                {
-                    "requested_metric": metric,
-                    "grain": bucket.get("_grain"),
-                    "timestamp": bucket.get("timestamp"),
-                    "dimensions": bucket.get("dimensions") or {},
-                    "metric_key": key,
-                    "metric_value": value,
-                }
-            )
+        metrics = bucket.get("metrics")
+        base = {
+            "requested_metric": metric,
+            "grain": bucket.get("_grain"),
+            "timestamp": bucket.get("timestamp"),
+            "dimensions": bucket.get("dimensions") or {},
+        }
+        if metrics is not None and not isinstance(metrics, Mapping):
+            rows.append({**base, "metric_key": None, "metric_value": None, "metrics": metrics})
+            continue
+        for key, value in (metrics or {}).items():
+            rows.append({**base, "metric_key": key, "metric_value": value})
     return rows
 
 
@@ -121,6 +131,7 @@ def iter_trace_pages(
 ) -> Iterator[list[dict]]:
     """TraceSummary pages of the traces starting in ``window``, oldest first, following ``next_page_token``."""
     token: str | None = None
+    walk = PageWalk(client, TRACES_SEARCH_PATH, f"day {window.start.date().isoformat()}")
     while True:
         body: dict[str, Any] = {
             "from": iso_z(window.start),
@@ -132,7 +143,16 @@ def iter_trace_pages(
             body["page_token"] = token
         response = client.post(TRACES_SEARCH_PATH, body)
         if not isinstance(response, dict) or not isinstance(response.get("data"), list):
-            raise ValueError(f"orq traces search: unexpected response shape: {str(response)[:200]}")
+            raise ValueError(f"orq {TRACES_SEARCH_PATH}: unexpected response shape: {str(response)[:200]}")
+        page = response["data"]
+        ids = [t.get("trace_id") if isinstance(t, dict) else None for t in page]
+        walk.page(
+            len(page),
+            ids=ids,
+            body=page,
+            at=f"page_token {token}" if token else "the first page",
+            cursor=token,
+        )
         if response["data"]:
             yield response["data"]
         token = response.get("next_page_token")
@@ -144,17 +164,45 @@ def trace_spans(client: VendorClient, trace_id: str, limit: int = TRACE_PAGE_LIM
     """Every SpanSummary of one trace, following ``next_page_token``."""
     spans: list[dict] = []
     token: str | None = None
+    path = f"/v3/traces/{path_segment(trace_id)}/spans"
+    walk = PageWalk(client, path)
     while True:
         params: dict[str, Any] = {"limit": limit}
         if token:
             params["page_token"] = token
-        response = client.get(f"/v3/traces/{trace_id}/spans", params)
+        response = client.get(path, params)
         if not isinstance(response, dict) or not isinstance(response.get("data"), list):
-            raise ValueError(f"orq trace spans: unexpected response shape: {str(response)[:200]}")
+            raise ValueError(f"orq {path}: unexpected response shape: {str(response)[:200]}")
+        page = response["data"]
+        ids = [s.get("span_id") if isinstance(s, dict) else None for s in page]
+        walk.page(
+            len(page),
+            ids=ids,
+            body=page,
+            at=f"page_token {token}" if token else "the first page",
+            cursor=token,
+        )
         spans.extend(response["data"])
         token = response.get("next_page_token")
         if not response.get("has_more") or not token:
             return spans
+
+
+def trace_starts(page: list[Any]) -> dict[str, Any]:
+    """``started_at`` by ``trace_id`` of the traces on a page whose spans can be asked for. ``trace_id`` is
+    optional in orq's schema: a trace without one (or with one that is not a string) is skipped here — its
+    spans cannot be asked for — and its row is quarantined by the traces resource (``missing_key``)."""
+    started: dict[str, Any] = {}
+    for trace in page:
+        trace_id = trace.get("trace_id") if isinstance(trace, Mapping) else None
+        if isinstance(trace_id, str) and trace_id:
+            started[trace_id] = trace.get("started_at")
+    skipped = len(page) - len(started)
+    if skipped:
+        log.warning(
+            "orq spans: %d trace(s) without a trace_id skipped (quarantined with the traces)", skipped
+        )
+    return started
 
 
 def _span_workers() -> int:
@@ -168,8 +216,11 @@ def spans_of_traces(
     worker thread: a requests session is not shared across threads)."""
     workers = workers or _span_workers()
     if workers == 1 or len(trace_ids) <= 1:
-        with make_client() as client:
+        client = make_client()
+        try:
             return [span for t in trace_ids for span in trace_spans(client, t)]
+        finally:
+            client.close()
     local = threading.local()
     clients: list[VendorClient] = []
     lock = threading.Lock()
@@ -196,9 +247,10 @@ def orq_source(
 ) -> list[Any]:
     window = Window(window_start, window_end)
 
-    def _client() -> VendorClient:
+    def _client(progress: Progress | None = None) -> VendorClient:
         s = settings or OrqSettings.from_env()
-        return VendorClient("orq", s.base_url, {"Authorization": f"Bearer {s.api_key}"})
+        auth = {"Authorization": f"Bearer {s.api_key}"}
+        return VendorClient("orq", s.base_url, auth, settings=SETTINGS, progress=progress)
 
     @windowed_resource(ORQ_REPORTING_BUCKETS, window, section=SECTION)
     def reporting_buckets() -> Iterator[pa.Table]:
@@ -219,22 +271,24 @@ def orq_source(
 
     @windowed_resource(ORQ_TRACES, window, section=SECTION)
     def traces() -> Iterator[pa.Table]:
-        with _client() as client:
+        with _client(Progress("orq", "traces")) as client:
             for day in window.days():
                 for page in iter_trace_pages(client, day):
                     yield records_to_table(ORQ_TRACES, page, window)
 
     @windowed_resource(ORQ_SPANS, window, section=SECTION)
     def spans() -> Iterator[pa.Table]:
+        progress = Progress("orq", "spans")  # the span pages of every trace (the trace pages are not counted)
         with _client() as client:
             for day in window.days():
                 for page in iter_trace_pages(client, day):
-                    started = {trace["trace_id"]: trace.get("started_at") for trace in page}
+                    started = trace_starts(page)
                     rows = [
                         {**span, "trace_started_at": started.get(span.get("trace_id"))}
-                        for span in spans_of_traces(_client, list(started))
+                        for span in spans_of_traces(lambda: _client(progress), list(started))
                     ]
                     if rows:
                         yield records_to_table(ORQ_SPANS, rows, window)
+        progress.finish()
 
     return [reporting_buckets, reporting_cost_totals, traces, spans]

@@ -27,7 +27,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ingestion.core.http_client import VendorClient
+from ingestion.core.arrow_pages import parse_timestamp
+from ingestion.core.http_client import VendorClient, path_segment
+from ingestion.core.paging import PageWalk
 from ingestion.core.windows import Window, as_utc, iso_z
 from ingestion.revenium.paging import hal_items, items_under, iter_pages
 
@@ -55,14 +57,17 @@ def job_detail_limit() -> int:
 
 
 def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    """An RFC 3339 time read as the raw tables read it (``arrow_pages.parse_timestamp``); None when missing
+    or unreadable."""
+    return parse_timestamp(value)
 
 
 def _in_window(window: Window, value: Any) -> bool:
+    """Whether a record dated ``value`` is kept for ``window``: dated inside it, or not datable at all — a
+    record without a readable time is handed on so that the projection quarantines it
+    (``missing_event_time`` / ``type_change``) instead of it vanishing here."""
     moment = _parse_time(value)
-    return moment is not None and window.contains(moment)
+    return moment is None or window.contains(moment)
 
 
 def _dated(window: Window, extra: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +82,7 @@ def _dated(window: Window, extra: dict[str, Any]) -> dict[str, Any]:
 def traces(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
     params = _dated(day, {"teamId": team_id, "sort": "startTime,asc"})
     for page in iter_pages(client, TRACES_PATH, params, id_field="traceId"):
-        kept = [r for r in page if _in_window(day, r.get("startTime"))]
+        kept = [r for r in page if not isinstance(r, dict) or _in_window(day, r.get("startTime"))]
         if kept:
             yield kept
 
@@ -85,6 +90,18 @@ def traces(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dic
 def tool_events(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
     params = _dated(day, {"teamId": team_id, "sort": "timestamp,asc"})
     yield from iter_pages(client, TOOL_EVENTS_PATH, params)
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    """A listed item as a record: an object as it is, anything else wrapped (``{"item": value}``) so that it
+    reaches the projection — which quarantines it for what it lacks — instead of failing the load."""
+    return value if isinstance(value, dict) else {"item": value}
+
+
+def has_id(value: Any) -> bool:
+    """An id a detail request can be made for (ids are optional in practice: a record without one is
+    quarantined under ``missing_key`` by the projection, and its details are not asked for)."""
+    return isinstance(value, str | int) and not isinstance(value, bool) and str(value) != ""
 
 
 def squad_period(window: Window, now: datetime) -> str:
@@ -96,27 +113,29 @@ def squad_period(window: Window, now: datetime) -> str:
 def squad_executions(client: VendorClient, team_id: str, window: Window, period: str) -> list[dict[str, Any]]:
     """Executions whose startTime is in ``window``, each with its detail's transactionCount/errorCount."""
     body = client.get(SQUADS_PATH, params={"teamId": team_id, "period": period})
-    runs = [r for r in hal_items(body) if _in_window(window, r.get("startTime"))]
+    runs = [r for r in hal_items(body) if isinstance(r, dict) and _in_window(window, r.get("startTime"))]
     for run in runs:
-        detail = client.get(f"{SQUADS_PATH}/{run['id']}", params={"teamId": team_id})
-        run["transactionCount"] = detail.get("transactionCount")
-        run["errorCount"] = detail.get("errorCount")
+        if has_id(run.get("id")):  # without one there is no detail to ask for; the run is quarantined
+            detail = client.get(f"{SQUADS_PATH}/{path_segment(run['id'])}", params={"teamId": team_id})
+            detail = detail if isinstance(detail, dict) else {}
+            run["transactionCount"] = detail.get("transactionCount")
+            run["errorCount"] = detail.get("errorCount")
         run["requested_period"] = period
     return runs
 
 
 def squad_timeline(client: VendorClient, team_id: str, squad_id: str) -> list[dict[str, Any]]:
-    body = client.get(f"{SQUADS_PATH}/{squad_id}/timeline", params={"teamId": team_id})
+    body = client.get(f"{SQUADS_PATH}/{path_segment(squad_id)}/timeline", params={"teamId": team_id})
     events = items_under(body, "events")
     return [
-        {**e, "squadId": body.get("squadId", squad_id) if isinstance(body, dict) else squad_id}
+        {**as_object(e), "squadId": body.get("squadId", squad_id) if isinstance(body, dict) else squad_id}
         for e in events
     ]
 
 
 def squad_entities(client: VendorClient, team_id: str, period: str) -> list[dict[str, Any]]:
     body = client.get(f"{SQUADS_PATH}/entities", params={"teamId": team_id, "period": period})
-    return [{**r, "requested_period": period} for r in hal_items(body)]
+    return [{**as_object(r), "requested_period": period} for r in hal_items(body)]
 
 
 def jobs(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
@@ -125,18 +144,19 @@ def jobs(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[
 
 
 def job_roi(client: VendorClient, team_id: str, job_id: str) -> dict[str, Any]:
-    return client.get(f"{JOBS_PATH}/{job_id}/roi", params={"teamId": team_id})
+    return client.get(f"{JOBS_PATH}/{path_segment(job_id)}/roi", params={"teamId": team_id})
 
 
 def job_transactions(client: VendorClient, team_id: str, job_id: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     page = 0
+    path = f"{JOBS_PATH}/{path_segment(job_id)}/transactions"
+    walk = PageWalk(client, path, f"team {team_id}")
     while True:
-        body = client.get(
-            f"{JOBS_PATH}/{job_id}/transactions", params={"teamId": team_id, "page": page, "size": 100}
-        )
+        body = client.get(path, params={"teamId": team_id, "page": page, "size": 100})
         batch = items_under(body, "transactions")
-        out += [{**t, "agentic_job_id": job_id} for t in batch]
+        walk.page(len(batch), body=batch, at=f"page {page}", cursor=page)
+        out += [{**as_object(t), "agentic_job_id": job_id} for t in batch]
         total = body.get("totalCount") if isinstance(body, dict) else None
         if not batch or total is None or len(out) >= int(total):
             return out
@@ -144,13 +164,13 @@ def job_transactions(client: VendorClient, team_id: str, job_id: str) -> list[di
 
 
 def job_outcome_history(client: VendorClient, team_id: str, job_id: str) -> list[dict[str, Any]]:
-    body = client.get(f"{JOBS_PATH}/{job_id}/outcome/history", params={"teamId": team_id})
-    return [{**h, "agentic_job_id": job_id} for h in hal_items(body)]
+    body = client.get(f"{JOBS_PATH}/{path_segment(job_id)}/outcome/history", params={"teamId": team_id})
+    return [{**as_object(h), "agentic_job_id": job_id} for h in hal_items(body)]
 
 
 def job_types(client: VendorClient, team_id: str) -> list[str]:
     body = client.get(f"{JOBS_PATH}/types", params={"teamId": team_id})
-    return [t if isinstance(t, str) else t.get("name") for t in hal_items(body) if t]
+    return [t if isinstance(t, str) else as_object(t).get("name") for t in hal_items(body) if t]
 
 
 def conversion_funnel(client: VendorClient, team_id: str, day: Window) -> dict[str, Any]:

@@ -12,7 +12,9 @@ breaks a row rule (quarantine needs the record itself), a body that is not JSON 
 envelope other than HAL — that batch goes through the per-record path instead (``decode_json`` per body,
 asking again for a body that does not decode, then ``records_to_table``). Paging follows
 ``paging.iter_pages``: pages by number up to the ``totalPages`` the first page reported, an empty page
-ends the walk, and a record id already handed out is not handed out again.
+ends the walk, and a record id handed out again is handed on like any record (the resource's ``FirstByKey``
+drops an identical repeat and quarantines a conflicting one). Every page goes through the
+loop guard (``core.paging.PageWalk``), with the record ids of the page from either path.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ import pyarrow.json as pa_json
 
 from ingestion.core.arrow_pages import project_columnar, records_to_table
 from ingestion.core.http_client import VendorClient, decode_json
-from ingestion.core.paging import first_seen, fresh_records, prefetched
+from ingestion.core.paging import PageWalk, first_seen, fresh_records, prefetched
 from ingestion.core.raw_table import TIMESTAMP, RawTable
 from ingestion.core.windows import Window
-from ingestion.revenium.paging import PAGE_SIZE, hal_items, hal_total_pages, iter_pages
+from ingestion.revenium.paging import PAGE_SIZE, hal_items, hal_total_pages, iter_pages, record_id, walk_label
 
 EMBEDDED = "_embedded"
 HAL_TOP_LEVEL = frozenset({EMBEDDED, "page", "_links"})
@@ -137,7 +139,12 @@ def iter_page_tables(
         for records in iter_pages(client, path, params, page_size, id_field, concurrency, first=first):
             yield records_to_table(table, records, window, constants)
         return
+    walk = PageWalk(client, path, walk_label(params))
+    walk.expect(total_pages)
     first_items = hal_items(first)
+    walk.page(
+        len(first_items), ids=[record_id(r, id_field) for r in first_items], body=first_items, at="page 0"
+    )
     if first_items:
         yield records_to_table(table, fresh_records(first_items, id_field, seen), window, constants)
     if total_pages <= 1 or not first_items:
@@ -153,7 +160,7 @@ def iter_page_tables(
             if not batch:
                 return
             out, ended = _batch_table(
-                batch, table, list_key, window, constants, fetch, seen, id_field, id_column
+                batch, table, list_key, window, constants, fetch, seen, id_field, id_column, walk
             )
             if out is not None and out.num_rows:
                 yield out
@@ -173,8 +180,10 @@ def _batch_table(
     seen: set[Any],
     id_field: str,
     id_column: str,
+    walk: PageWalk,
 ) -> tuple[pa.Table | None, bool]:
-    """One batch of pages as a table, and whether an empty page ended the walk in it."""
+    """One batch of pages as a table, and whether an empty page ended the walk in it; each page up to
+    the end goes through ``walk`` (the loop guard)."""
     decoded = decode_pages([body for _, body in batch], table, list_key)
     if decoded is not None:
         counts, structs = decoded
@@ -183,8 +192,17 @@ def _batch_table(
             structs = structs.slice(0, sum(counts[: counts.index(0)]))
         projected = project_columnar(table, structs, window, constants)
         if projected is not None:
-            keep = first_seen(projected.column(id_column).to_pylist(), seen)
-            return (projected if all(keep) else projected.filter(pa.array(keep))), ended
+            ids = structs.field(id_field).to_pylist() if structs.type.get_field_index(id_field) >= 0 else None
+            start = 0
+            for (page, body), count in zip(batch, counts, strict=True):
+                if not count:
+                    break
+                page_ids = ids[start : start + count] if ids is not None else None
+                walk.page(count, ids=page_ids, body=body, at=f"page {page}", cursor=page)
+                start += count
+            # Repeats are handed on, as ``fresh_records`` does: the resource's ``FirstByKey`` decides on them.
+            first_seen(projected.column(id_column).to_pylist(), seen)
+            return projected, ended
     records: list[dict[str, Any]] = []
     ended = False
     for page, body in batch:
@@ -195,5 +213,12 @@ def _batch_table(
         if not items:
             ended = True
             break
+        walk.page(
+            len(items),
+            ids=[record_id(r, id_field) for r in items],
+            body=items,
+            at=f"page {page}",
+            cursor=page,
+        )
         records += fresh_records(items, id_field, seen)
     return records_to_table(table, records, window, constants), ended

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ingestion.core.http_client import VendorClient
-from ingestion.core.paging import fresh_records, prefetched
+from ingestion.core.paging import PageWalk, fresh_records, prefetched
 
 PAGE_SIZE = 100  # the server's cap; asking for more silently returns 100
 
@@ -75,6 +75,7 @@ def iter_pages(
     id_field: str | None = "id",
     concurrency: int = 1,
     first: Any = None,
+    label: str = "",
 ) -> Iterator[list[dict[str, Any]]]:
     """Every page of a paged list, in the server's order.
 
@@ -87,10 +88,15 @@ def iter_pages(
     With ``concurrency > 1`` and a known ``totalPages``, up to that many of the following pages are
     requested at once (each request still takes its slot from the client's pacer, so the vendor's rate
     limit holds); pages are still handed out, de-duplicated and ended in page order, exactly as above.
-    ``first`` is the body of page 0 when the caller has already asked for it.
+    ``first`` is the body of page 0 when the caller has already asked for it. ``label`` (e.g. "day
+    2026-03-03") names the walk in progress lines and errors.
+
+    Every page goes through the loop guard (``core.paging.PageWalk``): a page with the same records as
+    the one before, or more pages than ``AIECON_MAX_PAGES``, stops the walk with ``PagingLoopError``.
     """
     seen: set[Any] = set()
     full = min(page_size, PAGE_SIZE)
+    walk = PageWalk(client, path, label or walk_label(params))
 
     def fetch(page: int) -> Any:
         return client.get(path, params={**params, "page": page, "size": page_size})
@@ -98,6 +104,7 @@ def iter_pages(
     if first is None:
         first = fetch(0)
     total_pages = hal_total_pages(first)
+    walk.expect(total_pages)
     if total_pages is not None and total_pages > 2:
         bodies: Iterator[Any] = itertools.chain(
             [first], prefetched(fetch, range(1, total_pages), concurrency)
@@ -107,6 +114,8 @@ def iter_pages(
     try:
         for page, body in enumerate(bodies):
             items = hal_items(body)
+            ids = None if id_field is None else [record_id(r, id_field) for r in items]
+            walk.page(len(items), ids=ids, body=items, at=f"page {page}", cursor=page)
             fresh = items if id_field is None else fresh_records(items, id_field, seen)
             if fresh:
                 yield fresh
@@ -118,6 +127,18 @@ def iter_pages(
         close = getattr(bodies, "close", None)
         if close is not None:
             close()
+
+
+def record_id(record: Any, id_field: str) -> Any:
+    return record.get(id_field) if isinstance(record, Mapping) else None
+
+
+def walk_label(params: Mapping[str, Any]) -> str:
+    """ "day 2026-03-03" (and the team) from a dated list query, for progress lines and errors."""
+    start = str(params.get("startDate") or "")[:10]
+    team = params.get("teamId")
+    parts = [f"day {start}" if start else "", f"team {team}" if team else ""]
+    return ", ".join(p for p in parts if p)
 
 
 def _sequential(first: Any, fetch: Callable[[int], Any]) -> Iterator[Any]:

@@ -6,6 +6,8 @@ the load by the Great Expectations suites (``dagster_project/defs/quality/suites
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ingestion.core.row_rules import RawRules
 
 REVENIUM_STOP_REASONS = (
@@ -128,3 +130,39 @@ RULES: dict[str, RawRules] = {
         required=("team_id", "total_jobs"), non_negative=("total_jobs", "successful_jobs", "converted_jobs")
     ),
 }
+
+# Money columns (USD; dbt casts them to DECIMAL(18,9)): a value at or above raw_table.MONEY_LIMIT in absolute
+# value is quarantined (``out_of_range``), not landed to fail dbt later.
+MONEY: dict[str, tuple[str, ...]] = {
+    "completions": (
+        "input_token_cost",
+        "output_token_cost",
+        "cache_read_token_cost",
+        "cache_creation_token_cost",
+        "total_cost",
+    ),
+    "analytics_cost_by_provider": ("cost_usd",),
+    "traces": ("total_cost",),
+    "tool_events": ("cost_usd",),
+    "squad_executions": ("total_cost",),
+    "squad_timeline_events": ("cost",),
+    "squad_entities": ("total_cost",),
+    "jobs": ("outcome_value",),
+    "job_roi": ("total_cost", "outcome_value"),
+    "job_transactions": ("cost",),
+    "job_outcome_history": ("outcome_value",),
+    "analytics_trace_cost_distribution": ("total_cost",),
+    "analytics_jobs_roi_summary": (
+        "total_cost",
+        "token_cost",
+        "modality_cost",
+        "external_tool_cost",
+        "human_cost",
+        "total_value",
+    ),
+    "ai_metrics": ("total_cost",),
+    "audio_metrics": ("total_cost",),
+    "image_metrics": ("total_cost",),
+    "video_metrics": ("total_cost",),
+}
+RULES = {name: replace(rules, money=MONEY.get(name, ())) for name, rules in RULES.items()}

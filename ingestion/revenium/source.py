@@ -32,7 +32,8 @@ from dlt.extract.resource import DltResource
 
 from ingestion.core.arrow_pages import records_to_table
 from ingestion.core.dlt_resources import windowed_resource
-from ingestion.core.http_client import VendorClient
+from ingestion.core.http_client import SettingNames, VendorClient
+from ingestion.core.paging import PageWalk, Progress
 from ingestion.core.raw_table import RawTable
 from ingestion.core.windows import Window, iso_z
 from ingestion.revenium import agentic
@@ -66,6 +67,9 @@ from ingestion.revenium.settings import ReveniumSettings
 
 COMPLETIONS_PATH = "/profitstream/v2/api/sources/metrics/ai/completions"
 COST_BY_PROVIDER_PATH = "/api/v2/analytics/cost-by-provider-aggregated"
+# What an operator checks when calls fail, per host (as ingestion/revenium/__init__.py's VENDOR lists them).
+PLATFORM_SETTINGS = SettingNames(api_key="REVENIUM_API_KEY", base_url="REVENIUM_BASE_URL")
+ANALYTICS_SETTINGS = SettingNames(api_key="REVENIUM_API_KEY", base_url="REVENIUM_ANALYTICS_BASE_URL")
 
 
 def page_concurrency() -> int:
@@ -106,6 +110,7 @@ def cost_by_provider_items(client: VendorClient, window: Window) -> list[dict[st
     """All items of cost-by-provider-aggregated for the window (paged like the platform host)."""
     items: list[dict[str, Any]] = []
     page, total_pages = 0, None
+    walk = PageWalk(client, COST_BY_PROVIDER_PATH, f"day {window.start.date().isoformat()}")
     while total_pages is None or page < total_pages:
         body = client.get(
             COST_BY_PROVIDER_PATH,
@@ -117,8 +122,10 @@ def cost_by_provider_items(client: VendorClient, window: Window) -> list[dict[st
             },
         )
         batch = hal_items(body)
+        walk.page(len(batch), body=batch, at=f"page {page}", cursor=page)
         items.extend(batch)
         total_pages = hal_total_pages(body) or 1
+        walk.expect(total_pages)
         if not batch:
             break
         page += 1
@@ -205,7 +212,7 @@ def paged_items(client: VendorClient, endpoint: str, window: Window) -> list[dic
 
 def metric_result(item: Mapping[str, Any], label: str) -> float | None:
     """The numeric ``metricResult`` of the metric with ``label``; None when missing or not a number."""
-    for metric in item.get("metrics") or []:
+    for metric in map(agentic.as_object, agentic.as_object(item).get("metrics") or []):
         if metric.get("label") == label:
             value = metric.get("metricResult")
             return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
@@ -216,12 +223,18 @@ def metric_result(item: Mapping[str, Any], label: str) -> float | None:
 Records = list[dict[str, Any]]
 
 
-def _platform(s: ReveniumSettings) -> PacedClient:
-    return PacedClient("revenium", s.base_url, {"x-api-key": s.api_key})
+def _platform(s: ReveniumSettings, table: RawTable | None = None) -> PacedClient:
+    progress = Progress("revenium", table.name) if table is not None else None
+    auth = {"x-api-key": s.api_key}
+    return PacedClient("revenium", s.base_url, auth, settings=PLATFORM_SETTINGS, progress=progress)
 
 
-def _analytics(s: ReveniumSettings) -> PacedClient:
-    return PacedClient("revenium-analytics", s.analytics_base_url, {"Authorization": f"Bearer {s.api_key}"})
+def _analytics(s: ReveniumSettings, table: RawTable | None = None) -> PacedClient:
+    progress = Progress("revenium", table.name) if table is not None else None
+    auth = {"Authorization": f"Bearer {s.api_key}"}
+    return PacedClient(
+        "revenium-analytics", s.analytics_base_url, auth, settings=ANALYTICS_SETTINGS, progress=progress
+    )
 
 
 def _team_label(s: ReveniumSettings) -> str:
@@ -235,7 +248,7 @@ def per_team_day_tables(
     table: RawTable, read: Callable[..., Iterator[pa.Table]], window: Window, s: ReveniumSettings
 ) -> Iterator[pa.Table]:
     """``read(client, team_id, day, window)`` yields the Arrow pages itself (the completions fast path)."""
-    with _platform(s) as client:
+    with _platform(s, table) as client:
         for team_id in s.team_ids:
             for day in window.days():
                 yield from read(client, team_id, day, window)
@@ -246,7 +259,7 @@ def per_team_day_pages(
 ) -> Iterator[pa.Table]:
     """Pages of ``read(client, team_id, day)`` for every team and day, dated by their own event time."""
     empty = True
-    with _platform(s) as client:
+    with _platform(s, table) as client:
         for team_id in s.team_ids:
             for day in window.days():
                 for records in read(client, team_id, day):
@@ -271,7 +284,7 @@ def per_team_day(
     table: RawTable, read: Callable[..., Records], window: Window, s: ReveniumSettings
 ) -> Iterator[pa.Table]:
     """``read(client, team_id, day)``: the team's records of one day, landed under that day."""
-    with _platform(s) as client:
+    with _platform(s, table) as client:
         for team_id in s.team_ids:
             for day in window.days():
                 records = read(client, team_id, day)
@@ -282,7 +295,7 @@ def per_team_snapshot(
     table: RawTable, read: Callable[..., Records], window: Window, s: ReveniumSettings
 ) -> Iterator[pa.Table]:
     """``read(client, team_id, window)``: a snapshot taken once per team, landed under every day."""
-    with _platform(s) as client:
+    with _platform(s, table) as client:
         for team_id in s.team_ids:
             records = read(client, team_id, window)
             for day in window.days():
@@ -294,7 +307,7 @@ def analytics_per_day(
 ) -> Iterator[pa.Table]:
     """``read(client, day)`` on the analytics host: the account's figures of one day, under that day (a
     table with an event time is dated by it instead)."""
-    with _analytics(s) as client:
+    with _analytics(s, table) as client:
         for day in window.days():
             rows = read(client, day)
             yield records_to_table(table, rows, window, {"team_id": _team_label(s)}, day=day.start.date())
@@ -316,14 +329,16 @@ def completion_tables(client: VendorClient, team_id: str, day: Window, window: W
 
 def cost_by_provider_rows(client: VendorClient, day: Window) -> Records:
     items = cost_by_provider_items(client, day)
-    return [{"groupName": i.get("groupName"), "cost_usd": metric_result(i, "cost")} for i in items]
+    objects = [agentic.as_object(i) for i in items]
+    return [{"groupName": i.get("groupName"), "cost_usd": metric_result(i, "cost")} for i in objects]
 
 
 def aggregated_rows(client: VendorClient, day: Window) -> Records:
     rows: Records = []
     for endpoint in AGGREGATED_ENDPOINTS:
         for item in paged_items(client, endpoint, day):
-            for metric in item.get("metrics") or []:
+            item = agentic.as_object(item)
+            for metric in map(agentic.as_object, item.get("metrics") or []):
                 if (row := metric_row(endpoint, item, metric)) is not None:
                     rows.append(row)
     return rows
@@ -333,10 +348,10 @@ def timeseries_rows(client: VendorClient, day: Window) -> Records:
     rows: Records = []
     for endpoint in TIMESERIES_ENDPOINTS:
         path, params = endpoint_request(endpoint, day)
-        for bucket in hal_items(client.get(path, params=params)):
+        for bucket in map(agentic.as_object, hal_items(client.get(path, params=params))):
             bounds = {k: bucket.get(k) for k in ("startTimestamp", "endTimestamp")}
-            for group in bucket.get("groups") or []:
-                for metric in group.get("metrics") or []:
+            for group in map(agentic.as_object, bucket.get("groups") or []):
+                for metric in map(agentic.as_object, group.get("metrics") or []):
                     if (row := metric_row(endpoint, group, metric)) is not None:
                         rows.append({**row, **bounds})
     return rows
@@ -359,7 +374,8 @@ def squad_runs(client: VendorClient, team_id: str, window: Window) -> Records:
 
 def squad_timelines(client: VendorClient, team_id: str, window: Window) -> Iterator[Records]:
     for run in squad_runs(client, team_id, window):
-        yield agentic.squad_timeline(client, team_id, run["id"])
+        if agentic.has_id(run.get("id")):  # a run without an id is quarantined with the executions
+            yield agentic.squad_timeline(client, team_id, run["id"])
 
 
 def squad_entities(client: VendorClient, team_id: str, window: Window) -> Records:
@@ -371,7 +387,10 @@ def detailed_jobs(client: VendorClient, team_id: str, day: Window) -> list[str]:
     limit = agentic.job_detail_limit()
     out: list[str] = []
     for page in agentic.jobs(client, team_id, day):
-        out += [j["agenticJobId"] for j in page]
+        # A job without an id has no details to ask for; its row is quarantined with the jobs (missing_key).
+        out += [
+            j["agenticJobId"] for j in page if isinstance(j, dict) and agentic.has_id(j.get("agenticJobId"))
+        ]
         if 0 <= limit <= len(out):
             return out[:limit]
     return out

@@ -11,7 +11,8 @@ together, so orq's traces are the world's traces of those organizations. Shapes 
   those bounds), paged by an opaque ``page_token`` with ``has_more`` / ``next_page_token``. ``filters``
   and ``query`` are accepted and must be empty here (400 otherwise: this simulator does not filter).
 * ``GET /v3/traces/{trace_id}/spans?limit&page_token``: the trace's spans in time order, same paging
-  (default 100, cap 1000 [I]); an unknown trace is 404.
+  (default 100, cap 1000 [I]); a trace of any day the world serves is found, whether a search returned
+  it or not (``simulator.dayindex``); an unknown trace is 404.
 
 One span per LLM call [I]: ``type`` ``"llm"``, ``operation`` ``"chat"``, ``name`` = the agent's key (the
 agent that made the call; orq names an agent run's generation after the agent) [I], ``span_id`` = the
@@ -32,7 +33,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -41,6 +44,7 @@ import numpy as np
 
 from simulator import catalogue as cat
 from simulator import ids
+from simulator.dayindex import DayIdIndex, hex_key
 from simulator.prices import MODELS, PROVIDERS
 from simulator.timefmt import (
     TimeParseError,
@@ -56,7 +60,6 @@ SEARCH_PATH = "/v3/traces/search"
 SPANS_PREFIX = "/v3/traces/"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-LOOKBACK_DAYS = 31  # how far back a trace id never returned by a search is looked for
 
 
 class TraceError(Exception):
@@ -92,6 +95,11 @@ def build_index(calls: DayCalls) -> TraceIndex:
         call_lo={int(t): (int(a), int(b)) for t, a, b in zip(traces, first, last, strict=True)},
         by_id={ids_[k]: int(traces[k]) for k in range(len(traces))},
     )
+
+
+def orq_trace_keys(calls: DayCalls) -> np.ndarray:
+    """The first 16 hex digits (as uint64) of the day's orq trace ids, for ``DayIdIndex``."""
+    return calls.trace_id_hi[np.unique(calls.trace[calls.in_orq])]
 
 
 def _index(calls: DayCalls) -> TraceIndex:
@@ -234,6 +242,8 @@ class OrqTraces:
     def __init__(self, world: World):
         self.world = world
         self._known: dict[str, date] = {}  # trace ids served by a search -> their day
+        # any other trace id: found on any day the world serves (simulator.dayindex)
+        self._days = DayIdIndex(world, orq_trace_keys)
 
     def search(self, body: Any, cutoff_ms: int) -> dict[str, Any]:
         if not isinstance(body, dict):
@@ -294,11 +304,10 @@ class OrqTraces:
         return response
 
     def _find(self, trace_id: str, cutoff_ms: int) -> tuple[DayCalls, TraceIndex, int]:
-        days = []
-        if trace_id in self._known:
-            days.append(self._known[trace_id])
-        today = day_of_ms(cutoff_ms)
-        days += [today - timedelta(days=k) for k in range(LOOKBACK_DAYS)]
+        days: Iterable[date] = [self._known[trace_id]] if trace_id in self._known else []
+        key = hex_key(trace_id) if len(trace_id) == 32 else None
+        if key is not None:
+            days = itertools.chain(days, self._days.days(key, day_of_ms(cutoff_ms)))
         for day in days:
             if day < self.world.start_day or day_start_ms(day) > cutoff_ms:
                 continue

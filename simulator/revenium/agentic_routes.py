@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from simulator import catalogue as cat
+from simulator.dayindex import hex_key
 from simulator.responses import Request, Response, json_response
 from simulator.revenium import agentic as ag
 from simulator.revenium import jobs as jb
@@ -50,22 +51,17 @@ def _find_squad(platform: ReveniumPlatform, team: int, squad_id: str) -> tuple[D
 
 
 def _find_job(platform: ReveniumPlatform, team: int, job_id: str) -> tuple[DayCalls, jb.Jobs, int]:
-    """A job by agenticJobId: searched day by day back from the clock (at most JOB_LOOKUP_DAYS)."""
+    """A job by agenticJobId, on any day the world serves up to the clock (``simulator.dayindex``)."""
     cutoff = platform.cutoff_ms()
-    day = day_of_ms(cutoff)
-    for _ in range(JOB_LOOKUP_DAYS):
-        if day < platform.world.start_day:
-            break
-        c = platform.world.calls(day)
-        jobs = jb.jobs_of(c)
-        j = jobs.by_id.get(job_id)
-        if j is not None and int(jobs.team[j]) == team and int(jobs.created[j]) <= cutoff:
-            return c, jobs, j
-        day -= timedelta(days=1)
+    key = hex_key(job_id[len("job-") :]) if job_id.startswith("job-") and len(job_id) == 20 else None
+    if key is not None:
+        for day in platform.job_days.days(key, day_of_ms(cutoff)):
+            c = platform.world.calls(day)
+            jobs = jb.jobs_of(c)
+            j = jobs.by_id.get(job_id)
+            if j is not None and int(jobs.team[j]) == team and int(jobs.created[j]) <= cutoff:
+                return c, jobs, j
     raise NotFound(f"job not found: {job_id}")
-
-
-JOB_LOOKUP_DAYS = 400
 
 
 def agentic_route(platform: ReveniumPlatform, req: Request, path: str) -> Callable[[], Response] | None:
@@ -161,10 +157,14 @@ def _job_filter(req: Request) -> Callable[[dict[str, Any]], bool]:
 
 
 def _jobs_list(platform: ReveniumPlatform, req: Request) -> Response:
+    def noted_table(c: DayCalls) -> ag.DayTable:  # the detail requests that follow find the day at once
+        platform.job_days.note(c)
+        return jb.job_table(c)
+
     keep = _job_filter(req)
     filtered = any(req.param(k) for k in ("executionStatus", "outcomeType", "type", "jobType"))
     if not filtered:
-        return windowed_list(platform, req, jb.job_table, "jobResourceList", ("created",), "JobResource")
+        return windowed_list(platform, req, noted_table, "jobResourceList", ("created",), "JobResource")
     team = platform.team_index(req)
     cutoff = platform.cutoff_ms()
     start, end = parse_window(req, cutoff)
@@ -172,7 +172,7 @@ def _jobs_list(platform: ReveniumPlatform, req: Request) -> Response:
     records = []
     if end > start:
         for day in platform.world.days(day_of_ms(max(start, 0)), day_of_ms(end - 1) + timedelta(days=1)):
-            t = jb.job_table(platform.world.calls(day))
+            t = noted_table(platform.world.calls(day))
             records += [r for r in map(t.make, t.window(team, start, end).tolist()) if keep(r)]
     page, size = paging(req)
     desc = sort_param(req, ("created",), True, "JobResource")

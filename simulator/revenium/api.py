@@ -52,9 +52,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from simulator.dayindex import DayIdIndex
 from simulator.ratelimit import Decision, FixedWindowLimiter
 from simulator.responses import Request, Response, json_response
 from simulator.revenium import analytics_routes as ar
+from simulator.revenium import jobs as jb
 from simulator.revenium.agentic_routes import agentic_route
 from simulator.revenium.completions import metrics_route
 from simulator.revenium.options import ReveniumOptions
@@ -120,6 +122,7 @@ class ReveniumPlatform:
         self.cutoff_ms = cutoff_ms
         self.limits = limits
         self.options = options or ReveniumOptions()
+        self.job_days = DayIdIndex(world, jb.job_keys)  # which day holds a job id (job detail routes)
 
     def handle(self, req: Request) -> Response:
         if not req.path.startswith("/profitstream/"):

@@ -109,6 +109,11 @@ def jobs_of(c: DayCalls) -> Jobs:
     return c.view("revenium:jobs", build)
 
 
+def job_keys(c: DayCalls) -> np.ndarray:
+    """The uint64 part of the day's ``agenticJobId`` values (``job-<16 hex>``), for ``DayIdIndex``."""
+    return c.trace_job_id[c.trace_job_type >= 0]
+
+
 def job_record(c: DayCalls, jobs: Jobs, j: int) -> dict[str, Any]:
     t = traces_of(c)
     k = int(jobs.trace[j])

@@ -24,7 +24,7 @@ def test_a_failed_run_is_recorded_with_its_steps_and_cause(simulator, warehouse,
         dagster_run=result.dagster_run,
         dagster_event=failure,
     ).for_run_failure()
-    record_run_failures(context)
+    request = record_run_failures(context)
 
     lines = (warehouse.parent / "ops" / "run_failures.jsonl").read_text().splitlines()
     entry = json.loads(lines[-1])
@@ -33,3 +33,11 @@ def test_a_failed_run_is_recorded_with_its_steps_and_cause(simulator, warehouse,
     step_error = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error.to_string()
     assert "revenium: GET" in step_error and "HTTP 401" in step_error
     assert "a-key-revenium-does-not-know" not in step_error + json.dumps(entry)
+    # Only a vendor's ingest failed: the sensor asks for the partition again without that vendor.
+    assert entry["partial_run_without"] == "revenium"
+    assert isinstance(request, dg.RunRequest) and request.tags["aiecon/missing_vendors"] == "revenium"
+    assert request.tags["aiecon/partial_of"] == result.run_id
+    assert request.tags["dagster/partition"] == DAY_1.isoformat()
+    assert not any(k.path[0] == "raw_revenium" for k in request.asset_selection)
+    assert "HTTP 401" in request.tags["aiecon/missing_reasons"]
+    assert "a-key-revenium-does-not-know" not in json.dumps(request.tags)

@@ -3,6 +3,11 @@
 The partition window is handed to dbt as ``--vars {min_date, max_date}`` ([min, max) as ISO dates); the
 incremental models replace exactly those days. A range of partitions is one dbt invocation
 (``BackfillPolicy.single_run``), so a 90-day backfill is one ``dbt build``.
+
+Every run also passes the registry's vendors (``source_systems``) and the vendors a partial run leaves out
+(``missing_source_systems``, from the run's tag ``aiecon/missing_vendors``: ``defs/isolation.py``), with the
+cause and the failed run (``missing_reasons``, ``failed_run_id``): the incremental models then keep the missing
+vendors' rows of the window as they were, and ``source_coverage_daily`` marks them missing.
 """
 
 import json
@@ -16,15 +21,29 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.defs.dlt.assets import WAREHOUSE_POOL
+from dagster_project.defs.isolation import PARTIAL_OF_TAG, missing_reasons, missing_vendors
 from dagster_project.partitions import daily_partitions
 from dagster_project.settings import warehouse_path
 from ingestion.core.windows import Window
+from ingestion.vendors import VENDOR_NAMES
 
 
 def dbt_vars_for_window(window: dg.TimeWindow) -> dict[str, str]:
     """The dbt vars for a partition window: the UTC days it touches, [min_date, max_date) as ISO dates."""
     first_day, end_day = Window(window.start, window.end).day_span
     return {"min_date": first_day.isoformat(), "max_date": end_day.isoformat()}
+
+
+def source_system_vars(run_tags: Mapping[str, str]) -> dict[str, Any]:
+    """The dbt vars naming the vendors, and those a partial run leaves out (its tags), with the cause."""
+    missing = missing_vendors(run_tags)
+    reasons = missing_reasons(run_tags)
+    return {
+        "source_systems": list(VENDOR_NAMES),
+        "missing_source_systems": missing,
+        "missing_reasons": {v: reasons.get(v, "") for v in missing},
+        "failed_run_id": run_tags.get(PARTIAL_OF_TAG, "") if missing else "",
+    }
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -49,7 +68,12 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
     pool=WAREHOUSE_POOL,
 )
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    dbt_vars = dbt_vars_for_window(context.partition_time_window)
+    dbt_vars = {**dbt_vars_for_window(context.partition_time_window), **source_system_vars(context.run.tags)}
+    if dbt_vars["missing_source_systems"]:
+        context.log.warning(
+            f"partial run: {', '.join(dbt_vars['missing_source_systems'])} missing; their rows of the window "
+            "stay as they were"
+        )
     context.log.info(f"dbt build with vars {dbt_vars}")
     # dbt inherits this process's environment: pin it to the warehouse dlt just wrote, whatever the
     # environment said (AIECON_DATA_DIR alone, a relative path, nothing).

@@ -20,6 +20,25 @@ os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 
+def keep_load_files() -> bool:
+    """``AIECON_KEEP_LOAD_FILES=true`` keeps what dlt loaded on disk: the job files of completed load packages
+    (``<pipelines dir>/*/load/loaded/*/completed_jobs``) and the rows of the staging dataset
+    (``raw_<vendor>_staging``). Off by default: they are a second, unmanaged copy of raw data (docs/conventions.md,
+    Secrets); a load that failed keeps its package either way, for dlt to retry."""
+    return os.environ.get("AIECON_KEEP_LOAD_FILES", "false").strip().lower() in ("1", "true", "yes")
+
+
+def configure_load_files() -> None:
+    """dlt's load settings for ``keep_load_files`` (read by dlt at each load, so call before it):
+    ``load.delete_completed_jobs`` and ``load.truncate_staging_dataset``."""
+    delete = "false" if keep_load_files() else "true"
+    os.environ["LOAD__DELETE_COMPLETED_JOBS"] = delete
+    os.environ["LOAD__TRUNCATE_STAGING_DATASET"] = delete
+
+
+configure_load_files()
+
+
 def duckdb_memory_limit() -> str:
     """DuckDB's memory cap while dlt loads (``AIECON_DUCKDB_MEMORY_LIMIT``, default 1GB). DuckDB's own
     default is 80% of RAM: a 1M-row delete-insert merge then held over 2 GB resident, which it does not need
@@ -28,6 +47,7 @@ def duckdb_memory_limit() -> str:
 
 
 def vendor_pipeline(vendor: str) -> Pipeline:
+    configure_load_files()
     return dlt.pipeline(
         pipeline_name=f"aiecon_{vendor}",
         pipelines_dir=str(dlt_pipelines_dir()),

@@ -6,6 +6,8 @@
     exactly, cost_usd within a tolerance. A missing or extra (day, source_system, dimension_name) fails
     too, as does a row whose cost_kind is not its dimension's. Returns the offending rows.
 -#}
+{#- Dagster: a check on cost_by_dimension_daily (the test reads several models; meta names the one it checks). -#}
+{{ config(meta={'dagster': {'ref': {'name': 'cost_by_dimension_daily'}}}) }}
 with
 
 usage_totals as (

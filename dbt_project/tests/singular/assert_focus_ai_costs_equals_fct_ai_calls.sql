@@ -1,4 +1,6 @@
 {#- focus_ai_costs re-states fct_ai_calls: per day and source system, its BilledCost adds up to cost_usd exactly. -#}
+{#- Dagster: a check on focus_ai_costs (the test reads several models; meta names the one it checks). -#}
+{{ config(meta={'dagster': {'ref': {'name': 'focus_ai_costs'}}}) }}
 with
 
 focus as (

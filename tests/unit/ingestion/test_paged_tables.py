@@ -2,9 +2,11 @@
 per-record path hands out: ``paging.iter_pages`` + ``records_to_table`` over the same responses.
 
 A scripted client serves HAL pages from memory (no HTTP). Each case compares the two paths table for
-table contents (and schema), and checks what the case is about: pages that Arrow cannot decode exactly
-(another JSON type, an undeclared field, a pretty-printed body, a truncated body), records that break a
-row rule (quarantined, as a record), an empty page ending the walk, a record repeated on the next page.
+table contents (and schema), after the resource's duplicate rule (``FirstByKey``), and checks what the case
+is about: pages that Arrow cannot decode exactly (another JSON type, an undeclared field, a pretty-printed
+body, a truncated body), records that break a row rule (quarantined, as a record; a number out of range
+too), an empty page ending the walk, a record repeated on the next page (identical: landed once; with other
+content: quarantined as a conflicting duplicate), timestamps with nine fractional digits.
 """
 
 import json
@@ -70,7 +72,8 @@ def world_records(n_calls=900, seed=3):
 
 
 def run_both(bodies, batch_pages=3, truncated=()):
-    """(fast tables concatenated, reference tables concatenated, quarantined records of each)."""
+    """(fast tables concatenated, quarantined records, client) after checking that both paths land the same
+    rows and quarantine the same records, conflicting duplicates included (``FirstByKey`` over each)."""
     outputs = []
     for fast in (True, False):
         rejected: list = []
@@ -92,6 +95,9 @@ def run_both(bodies, batch_pages=3, truncated=()):
                 ]
         finally:
             QUARANTINE_SINK.reset(token)
+        keep = FirstByKey(REVENIUM_COMPLETIONS)
+        tables = [keep(t) for t in tables]
+        rejected.extend(keep.take_conflicts())
         table = pa.concat_tables(tables) if tables else None
         outputs.append((table, rejected, client))
     (fast, fast_rejected, fast_client), (ref, ref_rejected, _) = outputs
@@ -148,6 +154,10 @@ def fallbacks(monkeypatch):
         {"outputTokenCount": -5},  # a negative count: quarantined
         {"stopReason": "SOMETHING_NEW"},  # an unknown enum value: quarantined
         {"organization": "acme"},  # a string where an object was
+        {"inputTokenCount": 10**20},  # beyond int64: quarantined (out_of_range), never an OverflowError
+        {"inputTokenCount": 1e20},
+        {"totalCost": 1e308},  # a float, but no DECIMAL(18,9): quarantined (out_of_range)
+        {"totalCost": 2e9},
     ],
 )
 def test_irregular_records_take_the_per_record_path_with_the_same_result(change, monkeypatch):
@@ -160,7 +170,7 @@ def test_irregular_records_take_the_per_record_path_with_the_same_result(change,
     assert table.num_rows + len(rejected) == len(records)
 
 
-def test_a_record_repeated_on_the_next_page_is_handed_out_once():
+def test_a_record_repeated_on_the_next_page_lands_once():
     records = world_records()
     repeated = records[:300] + [records[299]] + records[300:]  # the next page starts with the same row
     table, _, _ = run_both(pages_of(repeated))
@@ -188,16 +198,45 @@ def test_a_pretty_printed_page_and_a_truncated_body(monkeypatch):
 
 
 def test_first_by_key_keeps_the_first_row_of_each_key():
-    schema = pa.schema([("team_id", pa.string()), ("id", pa.string()), ("v", pa.int64())])
-    first = pa.table([["t", "t", "u"], ["a", "b", "a"], [1, 2, 3]], schema=schema)
-    second = pa.table([["t", "u", "t"], ["b", "c", "c"], [4, 5, 6]], schema=schema)
+    schema = pa.schema(
+        [("team_id", pa.string()), ("id", pa.string()), ("v", pa.int64()), ("_day", pa.date32())]
+    )
+    first = pa.table([["t", "t", "u"], ["a", "b", "a"], [1, 2, 3], [DAY] * 3], schema=schema)
+    second = pa.table([["t", "u", "t", "t"], ["b", "c", "c", "a"], [4, 5, 6, 1], [DAY] * 4], schema=schema)
     keep = FirstByKey(REVENIUM_COMPLETIONS)  # key (team_id, id)
     assert keep(first).column("v").to_pylist() == [1, 2, 3]
     assert keep(second).column("v").to_pylist() == [5, 6]
+    # (t, a) again with the same content: dropped; (t, b) with another v: a conflicting duplicate
+    assert [(r.record["id"], r.record["v"], r.rule) for r in keep.take_conflicts()] == [
+        ("b", 4, "conflicting_duplicate")
+    ]
 
 
-def test_a_record_repeated_within_a_page_is_handed_out_once_by_both_paths():
+def test_a_record_repeated_within_a_page_lands_once_by_both_paths():
     records = world_records()
     repeated = records[:150] + [records[120]] + records[150:]  # page 1 lists record 120 twice
     table, _, _ = run_both(pages_of(repeated))
     assert table.column("id").to_pylist() == [r["id"] for r in records]
+
+
+@pytest.mark.parametrize("change", [{"totalCost": 0.5}, {"model": "another"}, {"newVendorField": 1}])
+def test_a_record_repeated_with_other_content_is_quarantined_as_a_conflicting_duplicate(change):
+    records = world_records()
+    other = {**records[299], **change}
+    repeated = records[:300] + [other] + records[300:]  # the next page starts with another version of 299
+    table, rejected, _ = run_both(pages_of(repeated))
+    assert table.column("id").to_pylist() == [r["id"] for r in records]  # the first version landed
+    assert [(r.record["id"], r.rule, r.column) for r in rejected] == [
+        (records[299]["id"], "conflicting_duplicate", "team_id, id")
+    ]
+
+
+def test_timestamps_with_nine_fractional_digits_stay_on_the_columnar_path(monkeypatch):
+    records = world_records()
+    for r in records:  # Go / protobuf JSON: nine digits; the last three are truncated
+        r["requestTime"] = r["requestTime"].replace("Z", "").split(".")[0] + ".123456789Z"
+    seen_fallbacks = fallbacks(monkeypatch)
+    table, rejected, _ = run_both(pages_of(records))
+    assert rejected == [] and table.num_rows == len(records)
+    assert len(seen_fallbacks) == 1  # only page 0, which always takes the per-record path
+    assert {t.microsecond for t in table.column("request_time").to_pylist()} == {123456}

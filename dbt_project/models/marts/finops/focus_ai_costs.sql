@@ -1,4 +1,4 @@
-{{ config(meta={'partition_window_column': '"x_ChargeDay"'}) }}
+{{ config(meta={'partition_window_column': '"x_ChargeDay"', 'source_system_column': '"x_SourceSystem"'}) }}
 {#-
     fct_ai_calls as a FinOps FOCUS 1.2 Cost and Usage dataset: one Usage charge row per (call group, token
     type). A call group is the calls of one UTC day, source system, billing account (team), provider, model,

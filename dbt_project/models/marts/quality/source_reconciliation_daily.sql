@@ -12,7 +12,12 @@
       already listed here.
     A (day, analytic, measure) is reconciled when the vendor reported that analytic for the day: a group only
     one side has is a mismatch (its other figure NULL). Incremental by partition window (day).
+    Vendor isolation: in a partial run (var missing_source_systems) the lines of a missing source system are
+    not compared (its raw data and marts are not this run's): each of its (day, analytic, measure) gets one
+    row, group '(vendor missing)', no figures, status 'vendor_missing'. So the model writes the missing
+    source systems' rows itself (meta writes_missing_source_systems), and a later full run replaces them.
 -#}
+{{ config(meta={'writes_missing_source_systems': true}) }}
 {%- set tolerance = var('reconciliation_tolerance') -%}
 {%- set double = 'double precision' -%}
 {#- Figures are summed as exact decimals, then made DOUBLE: a sum of doubles depends on the order a parallel
@@ -78,9 +83,11 @@
     reconciliation_line('reporting genai.cost totals', 'total cost', 'usd', reconciliation_figure(orq_cost_totals, 'cost_usd'), cost_by_dimension_figure(cost_by_dimension, 'provider', 'orq', total=true), source_system='orq', requires_dimension='provider'),
 ] -%}
 {%- set dimensions = cost_dimensions() -%}
+{%- set missing = missing_source_systems() -%}
 {%- set lines = [] -%}
+{%- set missing_lines = [] -%}
 {%- for line in all_lines if line['requires_dimension'] is none or line['requires_dimension'] in dimensions -%}
-    {%- do lines.append(line) -%}
+    {%- do (missing_lines if line['source_system'] in missing else lines).append(line) -%}
 {%- endfor -%}
 
 with
@@ -137,12 +144,43 @@ with
 ),
 
 {% endfor %}
+{%- if missing_lines %}
+window_days as (
+
+    {{ partition_window_days_sql(cost_by_dimension) }}
+
+),
+
+vendor_missing as (
+
+    {% for line in missing_lines -%}
+    select
+        window_days.day,
+        '{{ line['source_system'] }}' as source_system,
+        '{{ line['analytic'] }}' as analytic,
+        '{{ line['measure'] }}' as measure,
+        '(vendor missing)' as group_name,
+        '{{ line['unit'] }}' as unit,
+        '{{ line['ours']['relation'].identifier }}' as our_mart,
+        {{ dbt.cast('null', double) }} as our_figure,
+        {{ dbt.cast('null', double) }} as vendor_figure,
+        {{ dbt.cast(tolerance[line['unit']], double) }} as tolerance
+    from window_days
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
+
+),
+
+{% endif -%}
 unioned as (
 
     {% for line in lines -%}
     select * from line_{{ loop.index }}
-    {{ 'union all' if not loop.last }}
+    {{ 'union all' if not loop.last or missing_lines }}
     {% endfor %}
+    {%- if missing_lines %}
+    select * from vendor_missing
+    {%- endif %}
 
 ),
 
@@ -160,10 +198,19 @@ final as (
         vendor_figure,
         our_figure - vendor_figure as difference,
         tolerance,
-        coalesce(
-            abs(our_figure - vendor_figure) <= tolerance,
-            our_figure is null and vendor_figure is null
-        ) as is_within_tolerance
+        case
+            when group_name = '(vendor missing)' then {{ dbt.cast('null', dbt.type_boolean()) }}
+            else coalesce(
+                abs(our_figure - vendor_figure) <= tolerance,
+                our_figure is null and vendor_figure is null
+            )
+        end as is_within_tolerance,
+        case
+            when group_name = '(vendor missing)' then 'vendor_missing'
+            when abs(our_figure - vendor_figure) <= tolerance then 'agrees'
+            when our_figure is null and vendor_figure is null then 'agrees'
+            else 'differs'
+        end as status
     from unioned
 
 )
