@@ -126,13 +126,37 @@ def to_long_rows(metric: str, buckets: list[dict]) -> list[dict[str, Any]]:
     return rows
 
 
+def _token_pages(
+    path: str, fetch: Callable[[str | None], Any], walk: PageWalk, id_field: str
+) -> Iterator[list[Any]]:
+    """orq's token paging: the ``data`` of each response, asking again with ``next_page_token`` while
+    ``has_more`` says so (``fetch(token)`` makes the request; ``walk`` guards against a page or token that
+    repeats)."""
+    token: str | None = None
+    while True:
+        response = fetch(token)
+        if not isinstance(response, dict) or not isinstance(response.get("data"), list):
+            raise ValueError(f"orq {path}: unexpected response shape: {str(response)[:200]}")
+        page = response["data"]
+        walk.page(
+            len(page),
+            ids=[r.get(id_field) if isinstance(r, dict) else None for r in page],
+            body=page,
+            at=f"page_token {token}" if token else "the first page",
+            cursor=token,
+        )
+        yield page
+        token = response.get("next_page_token")
+        if not response.get("has_more") or not token:
+            return
+
+
 def iter_trace_pages(
     client: VendorClient, window: Window, limit: int = TRACE_PAGE_LIMIT
 ) -> Iterator[list[dict]]:
     """TraceSummary pages of the traces starting in ``window``, oldest first, following ``next_page_token``."""
-    token: str | None = None
-    walk = PageWalk(client, TRACES_SEARCH_PATH, f"day {window.start.date().isoformat()}")
-    while True:
+
+    def fetch(token: str | None) -> Any:
         body: dict[str, Any] = {
             "from": iso_z(window.start),
             "to": iso_z(window.end),
@@ -141,51 +165,25 @@ def iter_trace_pages(
         }
         if token:
             body["page_token"] = token
-        response = client.post(TRACES_SEARCH_PATH, body)
-        if not isinstance(response, dict) or not isinstance(response.get("data"), list):
-            raise ValueError(f"orq {TRACES_SEARCH_PATH}: unexpected response shape: {str(response)[:200]}")
-        page = response["data"]
-        ids = [t.get("trace_id") if isinstance(t, dict) else None for t in page]
-        walk.page(
-            len(page),
-            ids=ids,
-            body=page,
-            at=f"page_token {token}" if token else "the first page",
-            cursor=token,
-        )
-        if response["data"]:
-            yield response["data"]
-        token = response.get("next_page_token")
-        if not response.get("has_more") or not token:
-            return
+        return client.post(TRACES_SEARCH_PATH, body)
+
+    walk = PageWalk(client, TRACES_SEARCH_PATH, f"day {window.start.date().isoformat()}")
+    for page in _token_pages(TRACES_SEARCH_PATH, fetch, walk, "trace_id"):
+        if page:
+            yield page
 
 
 def trace_spans(client: VendorClient, trace_id: str, limit: int = TRACE_PAGE_LIMIT) -> list[dict]:
     """Every SpanSummary of one trace, following ``next_page_token``."""
-    spans: list[dict] = []
-    token: str | None = None
     path = f"/v3/traces/{path_segment(trace_id)}/spans"
-    walk = PageWalk(client, path)
-    while True:
+
+    def fetch(token: str | None) -> Any:
         params: dict[str, Any] = {"limit": limit}
         if token:
             params["page_token"] = token
-        response = client.get(path, params)
-        if not isinstance(response, dict) or not isinstance(response.get("data"), list):
-            raise ValueError(f"orq {path}: unexpected response shape: {str(response)[:200]}")
-        page = response["data"]
-        ids = [s.get("span_id") if isinstance(s, dict) else None for s in page]
-        walk.page(
-            len(page),
-            ids=ids,
-            body=page,
-            at=f"page_token {token}" if token else "the first page",
-            cursor=token,
-        )
-        spans.extend(response["data"])
-        token = response.get("next_page_token")
-        if not response.get("has_more") or not token:
-            return spans
+        return client.get(path, params)
+
+    return [span for page in _token_pages(path, fetch, PageWalk(client, path), "span_id") for span in page]
 
 
 def trace_starts(page: list[Any]) -> dict[str, Any]:
