@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dagster_project.dbt_cli import run_dbt
 from dagster_project.defs.dlt.pipelines import vendor_pipeline
+from dagster_project.errors import root_cause_line
 from ingestion.core.dlt_resources import append_into_empty_windows
 from ingestion.vendors import VENDOR_NAMES, VENDORS
 
@@ -46,16 +47,10 @@ def load_day(day: date) -> dict[str, str]:
             append_into_empty_windows(pipeline, source)
             pipeline.run(source).raise_on_failed_jobs()
         except Exception as error:  # noqa: BLE001 - any failure of one vendor's load isolates that vendor
-            cause = _root_cause(error)
+            cause = root_cause_line(error)
             log.error("%s: loading %s failed: %s", vendor.name, day, cause)
             failures[vendor.name] = cause
     return failures
-
-
-def _root_cause(error: BaseException) -> str:
-    while error.__cause__ is not None or error.__context__ is not None:
-        error = error.__cause__ or error.__context__
-    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
 
 
 def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, dbt_tests: bool = True) -> None:

@@ -30,8 +30,13 @@ def test_a_failed_run_is_recorded_with_its_steps_and_cause(simulator, warehouse,
     entry = json.loads(lines[-1])
     assert entry["run_id"] == result.run_id and entry["partition"] == DAY_1.isoformat()
     assert entry["failed_steps"] == ["revenium_ingest"]
-    step_error = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error.to_string()
+    step_failure = next(e for e in result.all_events if e.is_step_failure).step_failure_data
+    step_error = step_failure.error.to_string()
     assert "revenium: GET" in step_error and "HTTP 401" in step_error
+    # The step's failure message is one line: the vendor client's own, not dlt's wrappers around it.
+    message = step_failure.user_failure_data.description
+    assert message.startswith("revenium ingest failed: revenium: GET") and "\n" not in message, message
+    assert "HTTP 401" in message and "REVENIUM_API_KEY" in message, message
     assert "a-key-revenium-does-not-know" not in step_error + json.dumps(entry)
     # Only a vendor's ingest failed: the sensor asks for the partition again without that vendor.
     assert entry["partial_run_without"] == "revenium"

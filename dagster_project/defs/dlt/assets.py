@@ -15,6 +15,7 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from dagster_project.defs.dlt.pipelines import vendor_pipeline
+from dagster_project.errors import root_cause_line
 from dagster_project.partitions import daily_partitions
 from ingestion.core.dlt_resources import append_into_empty_windows
 from ingestion.core.raw_table import RawTable
@@ -67,7 +68,16 @@ def _ingest_assets(v: Vendor) -> dg.AssetsDefinition:
             context.log.info(
                 f"{vendor}: nothing loaded yet in this window for {', '.join(appended)}: appending"
             )
-        yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline)
+        try:
+            yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline)
+        except Exception as error:
+            # The step's failure message is the vendor client's one line (vendor, endpoint, status, the
+            # setting to check), not dlt's stack of wrappers; the full chain stays in the step's error.
+            cause = root_cause_line(error)
+            raise dg.Failure(
+                description=f"{vendor} ingest failed: {cause}",
+                metadata={"vendor": vendor, "cause": cause},
+            ) from error
 
     return _assets
 
