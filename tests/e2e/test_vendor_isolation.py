@@ -23,7 +23,7 @@ from simulator.faults import FaultRule
 from tests.conftest import DAY_1, DAY_2
 from tests.integration import vendor_figures
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 DOWN = vendor_named("helicone")
 OTHERS = sorted(set(VENDOR_NAMES) - {DOWN.name})
