@@ -6,9 +6,15 @@ from __future__ import annotations
 MAX_CHARS = 300
 
 
+def one_line(message: str | None, fallback: str = "failed") -> str:
+    """The first non-blank line of ``message`` (``fallback`` when there is none), at most ``MAX_CHARS``."""
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    return (lines[0] if lines else fallback)[:MAX_CHARS]
+
+
 def root_cause_line(error: BaseException) -> str:
     """The first line of the innermost cause of ``error`` (the vendor client's one-line error, when the
     failure came from a vendor), at most ``MAX_CHARS`` characters."""
     while error.__cause__ is not None or error.__context__ is not None:
         error = error.__cause__ or error.__context__
-    return (str(error).strip().splitlines() or [type(error).__name__])[0][:MAX_CHARS]
+    return one_line(str(error), type(error).__name__)

@@ -24,6 +24,7 @@ from datetime import date
 
 import dagster as dg
 
+from dagster_project.errors import one_line
 from ingestion.vendors import VENDORS
 
 MISSING_VENDORS_TAG = "aiecon/missing_vendors"  # comma list of the vendors a partial run leaves out
@@ -32,7 +33,6 @@ MISSING_REASONS_TAG = "aiecon/missing_reasons"  # JSON {vendor: the first line o
 PARTITION_TAG = "dagster/partition"
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
-REASON_CHARS = 300  # a reason is cut here: tags and dbt vars carry a line, the failed run has the rest
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ def partial_run_request(
     reasons = {}
     for step, message in sorted(step_failures.items()):
         vendor = vendors_of_failures[step]
-        reasons.setdefault(vendor, f"{step}: {_first_line(message)}"[:REASON_CHARS])
+        # tags and dbt vars carry one line; the failed run has the rest
+        reasons.setdefault(vendor, one_line(f"{step}: {one_line(message)}"))
     partition_tags = {
         k: run_tags[k] for k in (PARTITION_TAG, RANGE_START_TAG, RANGE_END_TAG) if k in run_tags
     }
@@ -109,11 +110,6 @@ def partial_run_request(
             MISSING_REASONS_TAG: json.dumps({v: reasons[v] for v in missing}),
         },
     )
-
-
-def _first_line(message: str | None) -> str:
-    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
-    return lines[0] if lines else "failed"
 
 
 def missing_vendors(tags: Mapping[str, str]) -> list[str]:
