@@ -11,11 +11,14 @@ import logging
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from dlt.pipeline.pipeline import Pipeline
+
 from dagster_project.dbt_cli import run_dbt
-from dagster_project.defs.dlt.pipelines import vendor_pipeline
+from dagster_project.defs.dlt.pipelines import create_every_missing_raw_table, vendor_pipeline
 from dagster_project.errors import root_cause_line
-from ingestion.core.dlt_resources import append_into_empty_windows
-from ingestion.vendors import VENDOR_NAMES, VENDORS
+from dagster_project.warehouse_lock import WarehouseBusy, warehouse_writer
+from ingestion.core.dlt_resources import append_into_empty_windows, discard_pending_packages
+from ingestion.vendors import VENDOR_NAMES, enabled_vendors
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +39,20 @@ class VendorLoadsFailed(RuntimeError):
 
 
 def load_day(day: date) -> dict[str, str]:
-    """Every vendor's dlt load of one UTC day (registry order), as the ingest assets run them. A vendor that
-    fails does not stop the others: the failures come back as {vendor: cause}."""
+    """Every enabled vendor's dlt load of one UTC day (registry order, ``AIECON_VENDORS``), as the ingest assets
+    run them. A vendor that fails does not stop the others: the failures come back as {vendor: cause}."""
     start = datetime.combine(day, time(), tzinfo=UTC)
     failures: dict[str, str] = {}
-    for vendor in VENDORS:
+    for vendor in enabled_vendors():
         try:
             source = vendor.make_source(start, start + timedelta(days=1))
             pipeline = vendor_pipeline(vendor.name)
-            append_into_empty_windows(pipeline, source)
-            pipeline.run(source).raise_on_failed_jobs()
+            with warehouse_writer():  # re-entrant: `aiecon build` holds it for the whole build
+                _discard_leftovers(pipeline, vendor.name)
+                append_into_empty_windows(pipeline, source)
+                pipeline.run(source).raise_on_failed_jobs()
+        except WarehouseBusy:
+            raise  # another run writes the warehouse: no vendor of this build can load
         except Exception as error:  # noqa: BLE001 - any failure of one vendor's load isolates that vendor
             cause = root_cause_line(error)
             log.error("%s: loading %s failed: %s", vendor.name, day, cause)
@@ -53,6 +60,20 @@ def load_day(day: date) -> dict[str, str]:
     return failures
 
 
+def _discard_leftovers(pipeline: Pipeline, vendor: str) -> None:
+    """Load packages a killed run left are discarded, never loaded in place of this run's day."""
+    discarded = discard_pending_packages(pipeline)
+    if discarded:
+        log.warning(
+            "%s: discarded %d load package(s) a killed run left (%s); the day that run was loading is "
+            "complete again once it is re-run",
+            vendor,
+            len(discarded),
+            ", ".join(discarded),
+        )
+
+
+@warehouse_writer()  # the whole build, dbt included: one writer of the warehouse at a time
 def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, dbt_tests: bool = True) -> None:
     """Load the days, then ``dbt build``: one per day (each day a partition: the replace_window path) or one
     over the whole range (a backfill). Both must give the same marts. ``dbt_tests=False`` skips the dbt tests
@@ -60,13 +81,17 @@ def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, dbt_te
 
     A vendor whose load fails for a day does not stop the others: dbt runs with it as a missing source system
     for that window (its rows stay as they were, ``source_coverage_daily`` says so), the other days go on, and
-    the build then raises ``VendorLoadsFailed`` naming the vendor(s), the days and the cause."""
+    the build then raises ``VendorLoadsFailed`` naming the vendor(s), the days and the cause.
+
+    Only the enabled vendors (``AIECON_VENDORS``) are loaded and named to dbt (``source_systems``); the raw
+    tables of the others, and of a vendor never loaded yet, are created empty first (staging reads them all)."""
     windows = (
         [(d, d + timedelta(days=1)) for d in days]
         if per_day
         else [(min(days), max(days) + timedelta(days=1))]
     )
     failed: dict[tuple[date, str], str] = {}
+    enabled = [v.name for v in enabled_vendors()]
     for first, end in windows:
         window_failures: dict[str, str] = {}
         for offset in range((end - first).days):
@@ -74,12 +99,15 @@ def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, dbt_te
             for vendor, cause in load_day(day).items():
                 failed[(day, vendor)] = cause
                 window_failures.setdefault(vendor, f"{day}: {cause}")
-        if len(window_failures) == len(VENDORS):
+        if len(window_failures) == len(enabled):
             continue  # no vendor loaded: nothing to build
+        # staging reads every registered vendor's raw tables: a disabled or never-loaded vendor's are empty
+        if created := create_every_missing_raw_table():
+            log.info("raw tables created empty (no load yet): %s", created)
         skip_tests = (
             () if dbt_tests else ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
         )
-        missing = [v for v in VENDOR_NAMES if v in window_failures]
+        missing = [v for v in enabled if v in window_failures]
         run_dbt(
             work_dir,
             "build",
@@ -87,7 +115,7 @@ def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, dbt_te
             vars={
                 "min_date": first.isoformat(),
                 "max_date": end.isoformat(),
-                "source_systems": list(VENDOR_NAMES),
+                "source_systems": enabled,
                 "missing_source_systems": missing,
                 "missing_reasons": {v: window_failures[v] for v in missing},
             },

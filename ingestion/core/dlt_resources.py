@@ -77,6 +77,25 @@ def append_into_empty_windows(pipeline: Pipeline, source: DltSource) -> list[str
     return appended
 
 
+def discard_pending_packages(pipeline: Pipeline) -> list[str]:
+    """Discard the load packages a killed run left in ``pipeline``'s working folder; their load ids.
+
+    ``pipeline.run(source)`` with a package pending loads that package and returns *without extracting*
+    ``source``: a build killed during its load would have its old day loaded by the next run, in place of the
+    next run's own day. Its rows are not lost: the killed day is replaced whole when it is run again (the
+    ``windowed_merge_args`` delete-insert). What ``DagsterDltResource.run`` does before every run, for every
+    path: drop the local state (restored from the destination at the next run), or, with
+    ``restore_from_destination`` off, abort the pending packages only. Call it with the warehouse writer lock
+    held: another writer's pending package is its load in progress."""
+    pending = [*pipeline.list_extracted_load_packages(), *pipeline.list_normalized_load_packages()]
+    if pending:
+        if pipeline.config.restore_from_destination:
+            pipeline.drop()
+        else:
+            pipeline.abort_packages()
+    return pending
+
+
 def _replaces_by_scope(disposition: Any) -> bool:
     """A ``windowed_merge_args`` merge with a window: replaces the scope's rows with a de-duplicated load."""
     return (
