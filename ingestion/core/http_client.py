@@ -38,7 +38,6 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import os
 import random
 import re
 import socket
@@ -53,6 +52,8 @@ import urllib3
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, SSLError
 from urllib3.exceptions import HTTPError as TransportError
 from urllib3.exceptions import TimeoutError as TransportTimeout
+
+from ingestion.core.setting_registry import value
 
 try:  # orjson comes with dlt (on CPython); it decodes large pages ~1.4x faster than the json module
     from orjson import loads as _fast_loads
@@ -92,12 +93,12 @@ class RetryPolicy:
     @classmethod
     def from_env(cls) -> RetryPolicy:
         return cls(
-            max_attempts=int(os.environ.get("AIECON_HTTP_MAX_ATTEMPTS", cls.max_attempts)),
-            backoff_base_s=float(os.environ.get("AIECON_HTTP_BACKOFF_BASE_S", cls.backoff_base_s)),
-            backoff_max_s=float(os.environ.get("AIECON_HTTP_BACKOFF_MAX_S", cls.backoff_max_s)),
-            timeout_s=float(os.environ.get("AIECON_HTTP_TIMEOUT_S", cls.timeout_s)),
-            deadline_s=float(os.environ.get("AIECON_HTTP_DEADLINE_S", cls.deadline_s)),
-            max_redirects=int(os.environ.get("AIECON_HTTP_MAX_REDIRECTS", cls.max_redirects)),
+            max_attempts=value("AIECON_HTTP_MAX_ATTEMPTS"),
+            backoff_base_s=value("AIECON_HTTP_BACKOFF_BASE_S"),
+            backoff_max_s=value("AIECON_HTTP_BACKOFF_MAX_S"),
+            timeout_s=value("AIECON_HTTP_TIMEOUT_S"),
+            deadline_s=value("AIECON_HTTP_DEADLINE_S"),
+            max_redirects=value("AIECON_HTTP_MAX_REDIRECTS"),
         )
 
     @property

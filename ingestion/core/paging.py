@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Generator, Hashable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+
+from ingestion.core.setting_registry import value as setting_value
 
 INGEST_LOG = logging.getLogger("aiecon.ingest")
 MAX_PAGES = 20_000
@@ -39,7 +40,7 @@ class PagingLoopError(RuntimeError):
 
 def max_pages() -> int:
     """Pages one walk (one endpoint, one day, one team) may take (``AIECON_MAX_PAGES``, default 20,000)."""
-    return max(1, int(os.environ.get("AIECON_MAX_PAGES", MAX_PAGES)))
+    return setting_value("AIECON_MAX_PAGES")
 
 
 def _digest(body: Any) -> bytes:
@@ -54,7 +55,7 @@ class Progress:
 
     def __init__(self, vendor: str, resource: str, every_s: float | None = None, clock=time.monotonic):
         self.vendor, self.resource = vendor, resource
-        every = os.environ.get("AIECON_PROGRESS_EVERY_S", PROGRESS_EVERY_S) if every_s is None else every_s
+        every = setting_value("AIECON_PROGRESS_EVERY_S") if every_s is None else every_s
         self.every_s = float(every)
         self._clock = clock
         self._lock = threading.Lock()

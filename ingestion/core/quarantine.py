@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +25,7 @@ import pyarrow as pa
 
 from ingestion.core.arrow_pages import RejectedRecord, allowed_payload, scrub
 from ingestion.core.raw_table import TIMESTAMP, RawTable
+from ingestion.core.setting_registry import value
 from ingestion.core.windows import Window
 
 QUARANTINE_TABLE = "quarantine"
@@ -51,7 +51,7 @@ QUARANTINE_SCHEMA = pa.schema(
 
 def max_share() -> float:
     """``AIECON_QUARANTINE_MAX_SHARE`` (default 0.01 = 1%)."""
-    return float(os.environ.get("AIECON_QUARANTINE_MAX_SHARE", str(DEFAULT_MAX_SHARE)))
+    return value("AIECON_QUARANTINE_MAX_SHARE")
 
 
 def payload_json(record: Any) -> str:

@@ -1,37 +1,49 @@
-"""How a vendor setting is read: environment variables first, dlt secrets second.
+"""How a vendor setting is read: environment variables first, dlt secrets second, parsed through its
+declaration (``ingestion.core.setting_registry.Setting``).
 
 Nothing here has a default key. Base URLs default to the vendors' public hosts (each vendor's
-``settings.py``); the simulator (and any proxy) replaces them by configuration alone.
+``settings.py``); the simulator (and any proxy) replaces them by configuration alone. A malformed URL or a
+missing key fails with one line naming the variable (``SettingError``).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Self
 
+from ingestion.core.setting_registry import Setting, SettingError
 
-class MissingSettingError(RuntimeError):
-    pass
+# A missing setting is one kind of SettingError; the old name stays for callers that catch it.
+MissingSettingError = SettingError
 
 
 def setting(env_name: str, dlt_key: str, default: str | None = None, secret: bool = False) -> str:
-    value = os.environ.get(env_name)
-    if not value:
-        import dlt  # imported lazily: reading dlt's secrets/config is only needed when the env is silent
+    """A string setting without a declaration of its own (prefer declaring a ``Setting``)."""
+    kind = "secret" if secret else "str"
+    return Setting(env_name, kind, default, "", dlt_key=dlt_key, required=True).read()
 
-        provider = dlt.secrets if secret else dlt.config
-        try:
-            value = provider.get(dlt_key)
-        except Exception:  # dlt raises on malformed toml; the clear error below is more useful
-            value = None
-    if not value:
-        value = default
-    if not value:
-        raise MissingSettingError(
-            f"{env_name} is not set (nor {dlt_key} in dlt {'secrets' if secret else 'config'})"
-        )
-    return str(value)
+
+def host_settings(prefix: str, section: str, default_base_url: str, vendor: str) -> tuple[Setting, Setting]:
+    """The declarations of ``<PREFIX>_BASE_URL`` and ``<PREFIX>_API_KEY`` (dlt: ``sources.<section>.base_url``
+    in config, ``sources.<section>.api_key`` in secrets), in use when ``vendor`` is enabled."""
+    base_url = Setting(
+        f"{prefix}_BASE_URL",
+        "url",
+        default_base_url,
+        f"{vendor}'s API host",
+        dlt_key=f"sources.{section}.base_url",
+        group=vendor,
+    )
+    api_key = Setting(
+        f"{prefix}_API_KEY",
+        "secret",
+        None,
+        f"{vendor}'s API key (secret)",
+        dlt_key=f"sources.{section}.api_key",
+        required=True,
+        group=vendor,
+    )
+    return base_url, api_key
 
 
 @dataclass(frozen=True)
@@ -43,11 +55,12 @@ class HostSettings:
     api_key: str
 
     @classmethod
+    def from_settings(cls, base_url: Setting, api_key: Setting) -> Self:
+        return cls(base_url=base_url.read(), api_key=api_key.read())
+
+    @classmethod
     def read(cls, prefix: str, section: str, default_base_url: str) -> Self:
-        return cls(
-            base_url=setting(f"{prefix}_BASE_URL", f"sources.{section}.base_url", default_base_url),
-            api_key=setting(f"{prefix}_API_KEY", f"sources.{section}.api_key", secret=True),
-        )
+        return cls.from_settings(*host_settings(prefix, section, default_base_url, section))
 
     def __repr__(self) -> str:  # keep the key out of any repr that reaches a log
         return f"{type(self).__name__}(base_url={self.base_url!r})"

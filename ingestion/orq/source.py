@@ -14,7 +14,6 @@ to spans; they are asked ``ORQ_SPAN_WORKERS`` (default 4) at a time. Spans are d
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +28,7 @@ from ingestion.core.dlt_resources import windowed_resource
 from ingestion.core.http_client import SettingNames, VendorClient, path_segment
 from ingestion.core.paging import PageWalk, Progress
 from ingestion.core.windows import Window, iso_z
+from ingestion.orq import settings as orq_settings
 from ingestion.orq.raw_tables import ORQ_COST_TOTALS, ORQ_REPORTING_BUCKETS, ORQ_SPANS, ORQ_TRACES
 from ingestion.orq.settings import OrqSettings
 
@@ -64,8 +64,8 @@ class TruncatedReportError(RuntimeError):
 
 
 def _metrics() -> tuple[str, ...]:
-    configured = os.environ.get("ORQ_REPORTING_METRICS")
-    return tuple(m.strip() for m in configured.split(",") if m.strip()) if configured else BUCKET_METRICS
+    configured = orq_settings.REPORTING_METRICS.read()
+    return tuple(configured) if configured else BUCKET_METRICS
 
 
 def query(client: VendorClient, metric: str, window: Window, limit: int, **extra: Any) -> dict[str, Any]:
@@ -204,7 +204,7 @@ def trace_starts(page: list[Any]) -> dict[str, Any]:
 
 
 def _span_workers() -> int:
-    return max(1, int(os.environ.get("ORQ_SPAN_WORKERS", SPAN_WORKERS)))
+    return orq_settings.SPAN_WORKERS.read()
 
 
 def spans_of_traces(

@@ -22,7 +22,6 @@ Choices where the docs are silent or the API has no date window ([I] = inferred)
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -31,6 +30,7 @@ from ingestion.core.arrow_pages import parse_timestamp
 from ingestion.core.http_client import VendorClient, path_segment
 from ingestion.core.paging import PageWalk
 from ingestion.core.windows import Window, as_utc, iso_z
+from ingestion.revenium import settings as revenium_settings
 from ingestion.revenium.paging import hal_items, items_under, iter_pages
 
 METRICS = "/profitstream/v2/api/sources/metrics"
@@ -53,7 +53,7 @@ PERIODS: tuple[tuple[str, int], ...] = (
 
 
 def job_detail_limit() -> int:
-    return int(os.environ.get("REVENIUM_JOB_DETAIL_LIMIT", "20"))
+    return revenium_settings.JOB_DETAIL_LIMIT.read()
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -185,8 +185,7 @@ MEDIA_PATHS = {"audio": f"{AI_PATH}/audio", "images": f"{AI_PATH}/images", "vide
 def ai_metric_types() -> list[str]:
     """Modalities read from ``/ai`` (REVENIUM_AI_METRIC_TYPES). COMPLETION rows there repeat /completions
     with fewer fields, so by default only the media modalities are read (a cross-check of the media lists)."""
-    value = os.environ.get("REVENIUM_AI_METRIC_TYPES", "AUDIO,IMAGE,VIDEO")
-    return [t.strip().upper() for t in value.split(",") if t.strip()]
+    return revenium_settings.AI_METRIC_TYPES.read()
 
 
 def media_metrics(path: str) -> Any:

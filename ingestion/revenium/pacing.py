@@ -11,12 +11,12 @@ after ``Retry-After`` by the shared HTTP layer.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from typing import Any
 
 from ingestion.core.http_client import VendorClient
+from ingestion.revenium import settings as revenium_settings
 
 ANALYTICS_PATHS = ("/profitstream/v2/api/sources/metrics/", "/api/v2/analytics/")
 
@@ -47,8 +47,10 @@ _PACERS_LOCK = threading.Lock()
 def pacer(bucket: str) -> Pacer:
     with _PACERS_LOCK:
         if bucket not in _PACERS:
-            default = "90" if bucket == "analytics" else "45"
-            _PACERS[bucket] = Pacer(float(os.environ.get(f"REVENIUM_{bucket.upper()}_RPS", default)))
+            rate = (
+                revenium_settings.ANALYTICS_RPS if bucket == "analytics" else revenium_settings.PLATFORM_RPS
+            )
+            _PACERS[bucket] = Pacer(rate.read())
         return _PACERS[bucket]
 
 

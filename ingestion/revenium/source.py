@@ -19,7 +19,6 @@ which ``_day`` the records land); ``revenium_source`` turns each entry into a wi
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +36,7 @@ from ingestion.core.paging import PageWalk, Progress
 from ingestion.core.raw_table import RawTable
 from ingestion.core.windows import Window, iso_z
 from ingestion.revenium import agentic
+from ingestion.revenium import settings as revenium_settings
 from ingestion.revenium.pacing import PacedClient
 from ingestion.revenium.paged_tables import iter_page_tables
 from ingestion.revenium.paging import PAGE_SIZE, hal_items, hal_total_pages, items_under, iter_pages
@@ -75,13 +75,13 @@ ANALYTICS_SETTINGS = SettingNames(api_key="REVENIUM_API_KEY", base_url="REVENIUM
 def page_concurrency() -> int:
     """Completions pages requested at once once the total is known (``REVENIUM_PAGE_CONCURRENCY``,
     default 4): overlaps the vendor's serving time with ours; the pacer still caps the request rate."""
-    return max(1, int(os.environ.get("REVENIUM_PAGE_CONCURRENCY", "4")))
+    return revenium_settings.PAGE_CONCURRENCY.read()
 
 
 def batch_rows() -> int:
     """Records projected to Arrow and handed to dlt at once (``REVENIUM_BATCH_ROWS``, default 20,000):
     one large Arrow table costs far less per row, in projection and in dlt, than a hundred small ones."""
-    return max(1, int(os.environ.get("REVENIUM_BATCH_ROWS", "20000")))
+    return revenium_settings.BATCH_ROWS.read()
 
 
 def completion_params(team_id: str, window: Window) -> dict[str, Any]:
