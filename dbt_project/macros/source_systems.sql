@@ -1,8 +1,10 @@
 {#-
     Vendor isolation (docs/partitions.md, dagster_project/defs/isolation.py): the source systems of a run.
 
-    * var source_systems: every source system the platform ingests (the vendor registry's names, passed by
-      the orchestrator and aiecon build, so no SQL lists the vendors); none when not given.
+    * var source_systems: every source system this deployment ingests (the enabled vendors, AIECON_VENDORS:
+      ingestion/vendors.py enabled_vendors(), passed by the orchestrator and aiecon build, so no SQL lists the
+      vendors); none when not given. A registered vendor outside it still has its raw tables, created empty
+      (ingestion/core/raw_schema.py), so its staging views build empty and no mart holds a row of it.
     * var missing_source_systems: the source systems a partial run leaves out because their ingest (or a
       gate on their raw data) failed for the window. The replace_window strategy then keeps their rows of
       the window as they were, in every model with a source_system column
@@ -38,7 +40,7 @@
 {% endmacro %}
 
 
-{#- Every source system of the platform (var source_systems), or none when the run did not say. -#}
+{#- Every enabled source system (var source_systems), or none when the run did not say. -#}
 {% macro source_systems() %}
     {{ return(_source_system_list('source_systems')) }}
 {% endmacro %}

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ingestion.core.raw_table import RawTable
+from ingestion.core.setting_registry import Setting
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class Vendor:
     # the simulator's base URL, and other settings a run against the simulator needs.
     simulator_paths: Mapping[str, str] = field(default_factory=dict)
     simulator_env: Mapping[str, str] = field(default_factory=dict)
+    # Every environment variable the package reads (``ingestion/<vendor>/settings.py: SETTINGS``), and
+    # ``aiecon check``'s probe: (timeout_s) -> the request made; raises VendorAPIError (ingestion/core/probe.py).
+    declared_settings: tuple[Setting, ...] = ()
+    probe: Callable[[float], str] | None = None
 
     def table(self, name: str) -> RawTable:
         """The raw table named ``name`` (its dlt resource name)."""

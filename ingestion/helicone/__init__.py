@@ -2,8 +2,9 @@
 registry (``ingestion.vendors``) knows of it."""
 
 from ingestion.core.vendor import Reconciliation, Vendor
+from ingestion.helicone.probe import probe
 from ingestion.helicone.raw_tables import NAME, RAW_TABLES
-from ingestion.helicone.settings import HeliconeSettings
+from ingestion.helicone.settings import SETTINGS, HeliconeSettings
 from ingestion.helicone.source import helicone_source
 
 VENDOR = Vendor(
@@ -16,6 +17,8 @@ VENDOR = Vendor(
     make_source=helicone_source,
     raw_tables=RAW_TABLES,
     settings=HeliconeSettings,
+    declared_settings=SETTINGS,
+    probe=probe,
     api_key_env="HELICONE_API_KEY",
     volume_table="requests",
     reconciliation=Reconciliation(

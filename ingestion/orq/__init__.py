@@ -2,8 +2,9 @@
 registry (``ingestion.vendors``) knows of it."""
 
 from ingestion.core.vendor import Reconciliation, Vendor
+from ingestion.orq.probe import probe
 from ingestion.orq.raw_tables import NAME, RAW_TABLES
-from ingestion.orq.settings import OrqSettings
+from ingestion.orq.settings import SETTINGS, OrqSettings
 from ingestion.orq.source import orq_source
 
 VENDOR = Vendor(
@@ -16,6 +17,8 @@ VENDOR = Vendor(
     make_source=orq_source,
     raw_tables=RAW_TABLES,
     settings=OrqSettings,
+    declared_settings=SETTINGS,
+    probe=probe,
     api_key_env="ORQ_API_KEY",
     volume_table="reporting_buckets",
     reconciliation=Reconciliation(

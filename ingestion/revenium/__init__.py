@@ -4,8 +4,9 @@ read (``paging``, ``paged_tables``) and paced (``pacing``). ``VENDOR`` is what t
 
 from ingestion.core.vendor import Reconciliation, Vendor
 from ingestion.revenium.paging import PAGE_SIZE, hal_items, hal_total_pages, iter_pages
+from ingestion.revenium.probe import probe
 from ingestion.revenium.raw_tables import NAME, RAW_TABLES
-from ingestion.revenium.settings import ReveniumSettings
+from ingestion.revenium.settings import SETTINGS, ReveniumSettings
 from ingestion.revenium.source import COMPLETIONS_PATH, iter_completion_pages, revenium_source
 
 VENDOR = Vendor(
@@ -18,6 +19,8 @@ VENDOR = Vendor(
     make_source=revenium_source,
     raw_tables=RAW_TABLES,
     settings=ReveniumSettings,
+    declared_settings=SETTINGS,
+    probe=probe,
     api_key_env="REVENIUM_API_KEY",
     volume_table="completions",
     reconciliation=Reconciliation(
@@ -28,7 +31,8 @@ VENDOR = Vendor(
             f"select _day, total_cost from raw_{NAME}.{t}"
             for t in ("completions", "audio_metrics", "image_metrics", "video_metrics")
         )
-        + ") where _day >= ? and _day < ? group by 1",
+        # The alias: PostgreSQL before 16 requires one on a subquery in FROM.
+        + ") as calls where _day >= ? and _day < ? group by 1",
         figure_table="analytics_cost_by_provider",
         figure_sql=f"select _day, sum(cost_usd) from raw_{NAME}.analytics_cost_by_provider "
         "where _day >= ? and _day < ? group by 1",

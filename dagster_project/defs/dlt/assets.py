@@ -1,5 +1,5 @@
-"""Ingest assets: one ``@dlt_assets`` per vendor of the registry (``ingestion.vendors``), one Dagster asset
-per raw table.
+"""Ingest assets: one ``@dlt_assets`` per enabled vendor of the registry (``ingestion.vendors``,
+``AIECON_VENDORS``), one Dagster asset per raw table.
 
 Asset functions stay thin: they turn the partition window into the source's window and let
 ``DagsterDltResource`` run the pipeline. A range of partitions (a backfill) arrives as one run and one
@@ -14,13 +14,15 @@ import dagster as dg
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
+from dagster_project.check import require_valid_settings_in_step
 from dagster_project.defs.dlt.pipelines import vendor_pipeline
-from dagster_project.errors import root_cause_line
+from dagster_project.errors import cause_fields, root_cause_line
 from dagster_project.partitions import daily_partitions
-from ingestion.core.dlt_resources import append_into_empty_windows
+from dagster_project.warehouse_lock import warehouse_writer
+from ingestion.core.dlt_resources import append_into_empty_windows, discard_pending_packages
 from ingestion.core.raw_table import RawTable
 from ingestion.core.vendor import Vendor
-from ingestion.vendors import VENDORS, vendor_named
+from ingestion.vendors import enabled_vendors, vendor_named
 
 WAREHOUSE_POOL = "duckdb_warehouse"  # one writer at a time: DuckDB allows a single writing process
 # Placeholder window for building asset specs at load time; sources make no call until they are run.
@@ -59,29 +61,36 @@ def _ingest_assets(v: Vendor) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _assets(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
+        require_valid_settings_in_step((v,))  # a bad setting fails here, one line each, before anything loads
         window = context.partition_time_window
         context.log.info(f"{vendor}: pulling {window.start.isoformat()} .. {window.end.isoformat()}")
         # A fresh pipeline per run: it picks up the warehouse path configured now, not at import.
         source, pipeline = make_source(window.start, window.end), vendor_pipeline(vendor)
-        appended = append_into_empty_windows(pipeline, source)
-        if appended:
-            context.log.info(
-                f"{vendor}: nothing loaded yet in this window for {', '.join(appended)}: appending"
-            )
-        try:
-            yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline)
-        except Exception as error:
-            # The step's failure message is the vendor client's one line (vendor, endpoint, status, the
-            # setting to check), not dlt's stack of wrappers; the full chain stays in the step's error.
-            cause = root_cause_line(error)
-            raise dg.Failure(
-                description=f"{vendor} ingest failed: {cause}",
-                metadata={"vendor": vendor, "cause": cause},
-            ) from error
+        with warehouse_writer(f"dagster run {context.run_id} ({vendor} ingest)"):  # one writer at a time
+            if discarded := discard_pending_packages(pipeline):  # a killed run's load: never this window's
+                context.log.warning(f"{vendor}: discarded load package(s) a killed run left: {discarded}")
+            appended = append_into_empty_windows(pipeline, source)
+            if appended:
+                context.log.info(
+                    f"{vendor}: nothing loaded yet in this window for {', '.join(appended)}: appending"
+                )
+            try:
+                yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipeline)
+            except Exception as error:
+                # The step's failure message is the vendor client's one line (vendor, endpoint, status, the
+                # setting to check), not dlt's stack of wrappers; the full chain stays in the step's error.
+                cause = root_cause_line(error)
+                raise dg.Failure(
+                    description=f"{vendor} ingest failed: {cause}",
+                    metadata={"vendor": vendor, "cause": cause, **cause_fields(error)},
+                ) from error
 
     return _assets
 
 
-# The ``@dlt_assets`` of each vendor, by vendor name, in registry order.
-INGEST_ASSETS: dict[str, dg.AssetsDefinition] = {v.name: _ingest_assets(v) for v in VENDORS}
+# The vendors this code location ingests (AIECON_VENDORS), read once when it loads: the ingest assets, their
+# gates (defs/quality) and dbt's source systems (defs/dbt) all follow this one reading; a change takes a reload.
+ENABLED_VENDORS: tuple[Vendor, ...] = enabled_vendors()
+# The ``@dlt_assets`` of each enabled vendor, by vendor name, in registry order.
+INGEST_ASSETS: dict[str, dg.AssetsDefinition] = {v.name: _ingest_assets(v) for v in ENABLED_VENDORS}
 ingest_assets = list(INGEST_ASSETS.values())

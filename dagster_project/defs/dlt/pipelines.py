@@ -11,7 +11,9 @@ from dlt.pipeline.pipeline import Pipeline
 
 from dagster_project.destination import destination_name, postgres_settings
 from dagster_project.settings import dlt_pipelines_dir, warehouse_path
-from ingestion.vendors import vendor_named
+from ingestion.core.raw_schema import create_missing_raw_tables
+from ingestion.core.setting_registry import value
+from ingestion.vendors import VENDORS, vendor_named
 
 # Arrow pages skip dlt's row normaliser, which would otherwise add the load id; docs/partitions.md wants it on
 # every raw row.
@@ -25,7 +27,7 @@ def keep_load_files() -> bool:
     (``<pipelines dir>/*/load/loaded/*/completed_jobs``) and the rows of the staging dataset
     (``raw_<vendor>_staging``). Off by default: they are a second, unmanaged copy of raw data (docs/conventions.md,
     Secrets); a load that failed keeps its package either way, for dlt to retry."""
-    return os.environ.get("AIECON_KEEP_LOAD_FILES", "false").strip().lower() in ("1", "true", "yes")
+    return value("AIECON_KEEP_LOAD_FILES")
 
 
 def configure_load_files() -> None:
@@ -43,7 +45,7 @@ def duckdb_memory_limit() -> str:
     """DuckDB's memory cap while dlt loads (``AIECON_DUCKDB_MEMORY_LIMIT``, default 1GB). DuckDB's own
     default is 80% of RAM: a 1M-row delete-insert merge then held over 2 GB resident, which it does not need
     (with a cap, DuckDB spills to a temporary directory beside the warehouse instead)."""
-    return os.environ.get("AIECON_DUCKDB_MEMORY_LIMIT", "1GB")
+    return value("AIECON_DUCKDB_MEMORY_LIMIT")
 
 
 def vendor_pipeline(vendor: str) -> Pipeline:
@@ -69,3 +71,13 @@ def warehouse_destination() -> Destination:
             "global_config": {"memory_limit": duckdb_memory_limit(), "preserve_insertion_order": False},
         }
     )
+
+
+def create_every_missing_raw_table() -> dict[str, list[str]]:
+    """Every registered vendor's raw tables that do not exist yet, created empty (``ingestion/core/raw_schema.py``),
+    before dbt runs: staging reads every vendor's, enabled or not, loaded yet or not. {vendor: tables created}."""
+    created = {}
+    for vendor in VENDORS:
+        if tables := create_missing_raw_tables(vendor_pipeline(vendor.name), vendor.raw_tables):
+            created[vendor.name] = tables
+    return created

@@ -7,8 +7,8 @@
     stay as the last build left them, so a day they were complete for before becomes 'stale' (its rows are an
     earlier build's) rather than 'missing'. A later full run of the day makes it 'complete' again.
     Consumers join it on (day, source_system) to tell a quiet day from a missing vendor.
-    The source systems are var source_systems (the vendor registry's names, passed by the orchestrator and
-    aiecon build); without it, those fct_ai_calls has in the window. Incremental by partition window (day).
+    The source systems are var source_systems (the enabled vendors, AIECON_VENDORS, passed by the orchestrator
+    and aiecon build): a vendor not enabled has no row; without the var, those fct_ai_calls has in the window. Incremental by partition window (day).
 -#}
 {{ config(meta={'writes_missing_source_systems': true}) }}
 {%- set calls = ref('fct_ai_calls') -%}
