@@ -1,28 +1,38 @@
 """Publishing the marts where BI reads them, without ever sharing a file with the pipeline.
 
 DuckDB allows one writing process and a reader blocks a writer, so BI never opens the pipeline's
-warehouse. After a partition's checks pass, the marts are published two ways:
+warehouse. After a partition's checks pass, the marts are published two ways, each as a new version that a
+stable path is switched to in one atomic rename (versions.py: the layout, why a symlink, the grace period):
 
-* ``serving.duckdb`` — a new file is built beside the old one and swapped in with an atomic rename. A
-  reader that has the old file open keeps reading it (the rename does not touch the open inode) and never
-  blocks the pipeline; the next connection sees the new day. Nobody ever sees half of a publish.
-* Parquet — ``<table>/day=YYYY-MM-DD/data.parquet`` for every mart with a ``day`` column (the published
-  days are rewritten through a temporary folder and renamed into place), ``<table>/data.parquet`` for the
-  others.
+* ``serving.duckdb`` — the ``marts`` schema copied into a new DuckDB file, written in storage version
+  ``SERVING_STORAGE_VERSION`` so that DuckDB clients from 1.1 on (what many BI tools bundle) open it, and made
+  read-only on disk (0444). A reader that has an older copy open keeps reading it and never blocks the
+  pipeline; a new connection opens the newest publish (docs/serving.md: DuckDB 1.x in a long-lived process).
+* Parquet — ``<table>/day=YYYY-MM-DD/data.parquet`` for every mart with a ``day`` column, ``<table>/data.parquet``
+  for the others. A publish writes the window's days and the undated marts; every other day of the previous
+  version is hard-linked into the new one (no copy), so all tables switch to the new publish together.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 
+from dagster_project.defs.serving.versions import GRACE, current_version, staging_folder, switch_to
+
 PUBLISHED_SCHEMA = "marts"
+# The catalog name of the serving copy: DuckDB names a database after its file, ``serving.duckdb``.
+SERVING_CATALOG = "serving"
+# Storage format of the serving copy: 'v1.1.0' files are read by DuckDB 1.1 and every later version; DuckDB
+# 2.0's own format is not read by any 1.x client. A constant, not a setting: the copy is plain tables and
+# loses nothing in the older format, so no reader needs a newer one.
+SERVING_STORAGE_VERSION = "v1.1.0"
+READ_ONLY = 0o444
 
 
 @dataclass(frozen=True)
@@ -44,63 +54,85 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def build_serving_copy(warehouse: Path, serving: Path) -> dict[str, int]:
-    """Write a fresh serving database next to ``serving`` and rename it into place."""
-    serving.parent.mkdir(parents=True, exist_ok=True)
-    staging = serving.with_name(f".{serving.name}.{uuid.uuid4().hex}.tmp")
-    counts: dict[str, int] = {}
-    try:
-        with duckdb.connect(str(staging)) as con:
-            con.execute(f"attach {_literal(warehouse)} as warehouse (read_only)")
-            con.execute(f"create schema {PUBLISHED_SCHEMA}")
-            for table, _ in _relations(con, "warehouse"):
-                target = f"{PUBLISHED_SCHEMA}.{_quote(table)}"
-                con.execute(
-                    f"create table {target} as select * from warehouse.{PUBLISHED_SCHEMA}.{_quote(table)}"
-                )
-                counts[table] = con.execute(f"select count(*) from {target}").fetchone()[0]
-            con.execute("detach warehouse")
-            con.execute("checkpoint")
-        os.replace(staging, serving)
-    finally:
-        staging.unlink(missing_ok=True)
-        staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
-    return counts
-
-
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def export_parquet(warehouse: Path, out_dir: Path, first_day: date, end_day: date) -> int:
-    """Rewrite the days [first_day, end_day) of every daily mart, and every other mart whole."""
+def build_serving_copy(warehouse: Path, serving: Path, *, grace: timedelta = GRACE) -> dict[str, int]:
+    """Write the marts into a new version of the serving copy and point ``serving`` at it; rows per table."""
+    counts: dict[str, int] = {}
+    with staging_folder(serving) as staged:
+        path, spill = staged / serving.name, staged / "spill"
+        # in memory, tables bigger than memory spill into the staging folder (not into the working directory)
+        with duckdb.connect(config={"temp_directory": str(spill)}) as con:
+            con.execute(f"attach {_literal(warehouse)} as warehouse (read_only)")
+            con.execute(f"attach {_literal(path)} as published (storage_version '{SERVING_STORAGE_VERSION}')")
+            con.execute(f"create schema published.{PUBLISHED_SCHEMA}")
+            for table, _ in _relations(con, "warehouse"):
+                target = f"published.{PUBLISHED_SCHEMA}.{_quote(table)}"
+                con.execute(
+                    f"create table {target} as select * from warehouse.{PUBLISHED_SCHEMA}.{_quote(table)}"
+                )
+                counts[table] = con.execute(f"select count(*) from {target}").fetchone()[0]
+            con.execute("detach published")  # checkpoints: the file is complete, no WAL beside it
+        shutil.rmtree(spill, ignore_errors=True)
+        path.chmod(READ_ONLY)
+        switch_to(serving, staged, is_file=True, grace=grace)
+    return counts
+
+
+def export_parquet(
+    warehouse: Path, out_dir: Path, first_day: date, end_day: date, *, grace: timedelta = GRACE
+) -> int:
+    """Publish a new Parquet version: the days [first_day, end_day) of every daily mart and every other mart
+    whole are written, the other days are linked from the previous version; return the files written."""
+    previous = current_version(out_dir) or (out_dir if out_dir.is_dir() else None)
     written = 0
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        for table, columns in _relations(con, con.execute("select current_database()").fetchone()[0]):
-            source = f"{PUBLISHED_SCHEMA}.{_quote(table)}"
-            if "day" not in columns:
-                target = out_dir / table / "data.parquet"
-                _copy_atomically(con, f"select * from {source}", target)
-                written += 1
-                continue
-            day = first_day
-            while day < end_day:
-                folder = out_dir / table / f"day={day.isoformat()}"
-                query = f"select * from {source} where day = date '{day.isoformat()}'"
-                if con.execute(f"select count(*) from ({query})").fetchone()[0]:
-                    _copy_atomically(con, query, folder / "data.parquet")
+    with staging_folder(out_dir) as staged:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            catalog = con.execute("select current_database()").fetchone()[0]
+            for table, columns in _relations(con, catalog):
+                source = f"{PUBLISHED_SCHEMA}.{_quote(table)}"
+                if "day" not in columns:
+                    _copy(con, f"select * from {source}", staged / table / "data.parquet")
                     written += 1
-                else:
-                    shutil.rmtree(folder, ignore_errors=True)  # the day is empty now: so is its folder
-                day += timedelta(days=1)
+                    continue
+                if previous is not None:
+                    _link_days_outside(previous / table, staged / table, first_day, end_day)
+                day = first_day
+                while day < end_day:
+                    query = f"select * from {source} where day = date '{day.isoformat()}'"
+                    if con.execute(f"select count(*) from ({query})").fetchone()[0]:
+                        _copy(con, query, staged / table / f"day={day.isoformat()}" / "data.parquet")
+                        written += 1
+                    day += timedelta(days=1)  # an empty day has no folder in the new version
+        switch_to(out_dir, staged, is_file=False, grace=grace)
     return written
 
 
-def _copy_atomically(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
+def _link_days_outside(previous: Path, target: Path, first_day: date, end_day: date) -> None:
+    """Hard-link the previous version's day folders outside the window: published files are never modified
+    (0444, each publish writes new files), so sharing them between versions is safe and costs no copy."""
+    if not previous.is_dir():
+        return
+    for folder in previous.glob("day=*"):
+        try:
+            day = date.fromisoformat(folder.name.removeprefix("day="))
+        except ValueError:
+            continue
+        if first_day <= day < end_day:
+            continue
+        (target / folder.name).mkdir(parents=True)
+        for file in folder.iterdir():
+            if file.name.startswith("."):  # a temporary file the layout before versioning may have left
+                continue
+            try:
+                os.link(file, target / folder.name / file.name)
+            except OSError:  # a file system without hard links: copy
+                shutil.copy2(file, target / folder.name / file.name)
+
+
+def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        con.execute(f"copy ({query}) to {_literal(staging)} (format parquet, compression zstd)")
-        os.replace(staging, target)
-    finally:
-        staging.unlink(missing_ok=True)
+    con.execute(f"copy ({query}) to {_literal(target)} (format parquet, compression zstd)")
+    target.chmod(READ_ONLY)

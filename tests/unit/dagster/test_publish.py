@@ -1,5 +1,8 @@
 """Publishing marts to the serving copy and to Parquet, on a small hand-made warehouse."""
 
+import os
+import stat
+import struct
 import subprocess
 import sys
 import textwrap
@@ -34,7 +37,47 @@ def test_serving_copy_holds_the_marts_and_nothing_else(tmp_path):
             s for (s,) in con.execute("select schema_name from information_schema.schemata").fetchall()
         }
     assert "raw_x" not in schemas
-    assert list(tmp_path.glob(".serving*")) == []  # no temporary file left behind
+    assert list(tmp_path.glob("**/.staging-*")) == []  # no staging folder left behind
+    assert [p.name for p in tmp_path.rglob("*.wal")] == []  # the copy is complete without a WAL
+    assert [p.name for p in serving.resolve().parent.iterdir()] == ["serving.duckdb"]  # no spill files
+
+
+def test_serving_copy_is_read_only_on_disk_in_a_writable_folder(tmp_path):
+    warehouse, serving = tmp_path / "w.duckdb", tmp_path / "serving.duckdb"
+    make_warehouse(warehouse, 2.0)
+    build_serving_copy(warehouse, serving)
+    assert stat.S_IMODE(serving.stat().st_mode) == 0o444, "the published file must be r--r--r--"
+    assert os.access(tmp_path, os.W_OK), "the folder must stay writable for the next switch"
+
+
+def test_serving_copy_is_in_the_storage_format_duckdb_1_1_reads(tmp_path):
+    """DuckDB's file header: 8 bytes checksum, b"DUCK", then the storage version number (u64, little endian).
+    Number 64 is the format DuckDB 0.10 to 1.1 write and every later DuckDB reads; 2.0 writes a newer one."""
+    warehouse, serving = tmp_path / "w.duckdb", tmp_path / "serving.duckdb"
+    make_warehouse(warehouse, 2.0)
+    build_serving_copy(warehouse, serving)
+    header = serving.read_bytes()[:20]
+    assert header[8:12] == b"DUCK"
+    assert struct.unpack_from("<Q", header, 12)[0] == 64
+
+
+def test_a_second_connection_in_the_same_process_sees_the_newest_publish(tmp_path):
+    """BI servers are long-lived processes: DuckDB caches one database per path in a process, so a copy
+    replaced in place stayed the old one for every connection opened while another was still open."""
+    warehouse, serving = tmp_path / "w.duckdb", tmp_path / "serving.duckdb"
+    make_warehouse(warehouse, 2.0)
+    build_serving_copy(warehouse, serving)
+    first = duckdb.connect(str(serving), read_only=True)
+    try:
+        make_warehouse(warehouse, 10.0)
+        build_serving_copy(warehouse, serving)
+        with duckdb.connect(str(serving), read_only=True) as second:
+            assert second.execute("select sum(cost) from marts.daily").fetchone()[0] == pytest.approx(11.5)
+            # DuckDB names the catalog after the file: always serving, whichever version is open
+            assert second.execute("select current_database()").fetchone()[0] == "serving"
+        assert first.execute("select sum(cost) from marts.daily").fetchone()[0] == pytest.approx(3.5)
+    finally:
+        first.close()
 
 
 def test_parquet_is_written_per_day_and_empty_days_disappear(tmp_path):
