@@ -1,7 +1,9 @@
-"""A private PostgreSQL cluster for development and tests, from the ``pgserver`` wheel's binaries.
+"""A private PostgreSQL cluster for development and tests, from the system's PostgreSQL binaries.
 
-No system PostgreSQL, no Docker, no download beyond PyPI: ``pgserver`` ships initdb/pg_ctl/postgres. We drive
-the binaries ourselves (its Python layer listens on a Unix socket only; dlt and dbt want host and port).
+The binaries come from Debian's ``postgresql`` package (``make postgres-install``, ``scripts/install-postgres.sh``):
+initdb, pg_ctl and postgres in ``/usr/lib/postgresql/<major>/bin``. We only use the binaries, never the
+package's own cluster or service: our cluster lives in its own data directory on its own port.
+``AIECON_PG_BINDIR`` names another folder holding them (a PostgreSQL built elsewhere, another distribution).
 
 * The cluster listens on 127.0.0.1 only, with scram-sha-256 password authentication for every role.
 * PostgreSQL refuses to run as root: under root (as on CI machines) the server runs as a system user
@@ -12,7 +14,7 @@ the binaries ourselves (its Python layer listens on a Unix socket only; dlt and 
 
 from __future__ import annotations
 
-import importlib.util
+import glob
 import os
 import pwd
 import shutil
@@ -30,17 +32,52 @@ from psycopg2 import sql
 from psycopg2.extensions import encrypt_password
 
 from dagster_project.destination import PostgresSettings
+from ingestion.core.setting_registry import value
 
 SERVER_USER = "aiecon_pg"  # the system account the server runs as when we are root
 ADMIN_ROLE = "aiecon_admin"  # the cluster's superuser
 
 
+NEEDED = ("initdb", "pg_ctl", "postgres")
+
+
+def _has_server(folder: Path) -> bool:
+    return all((folder / name).is_file() and os.access(folder / name, os.X_OK) for name in NEEDED)
+
+
+def _major(folder: Path) -> int:
+    try:
+        return int(folder.parent.name)
+    except ValueError:
+        return 0
+
+
+def _candidates() -> list[Path]:
+    """Where the server binaries may be, in order: AIECON_PG_BINDIR, Debian's newest major, ``pg_config
+    --bindir``, the folder of an ``initdb`` on PATH (Debian puts only wrappers for the client tools on PATH)."""
+    if os.environ.get("AIECON_PG_BINDIR"):
+        return [Path(os.environ["AIECON_PG_BINDIR"])]
+    found = sorted((Path(p) for p in glob.glob("/usr/lib/postgresql/*/bin")), key=_major, reverse=True)
+    if shutil.which("pg_config"):
+        result = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
+        if result.returncode == 0 and result.stdout.strip():
+            found.append(Path(result.stdout.strip()))
+    if shutil.which("initdb"):
+        found.append(Path(shutil.which("initdb")).resolve().parent)
+    return found
+
+
 def _bin_dir() -> Path:
-    # Located without importing pgserver (its import sets up runtime dirs and locks we do not use).
-    spec = importlib.util.find_spec("pgserver")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the pgserver package (PostgreSQL binaries) is not installed: run `make setup`")
-    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    for folder in _candidates():
+        if _has_server(folder):
+            return folder
+    where = (
+        os.environ.get("AIECON_PG_BINDIR") or "/usr/lib/postgresql/<major>/bin, pg_config --bindir or PATH"
+    )
+    raise RuntimeError(
+        f"PostgreSQL's server binaries ({', '.join(NEEDED)}) were not found in {where}: install them with "
+        "`make postgres-install` (Debian's postgresql package), or set AIECON_PG_BINDIR to their folder"
+    )
 
 
 def _bin(name: str) -> str:
@@ -213,7 +250,7 @@ def local_cluster_from_env(need_admin: bool = True) -> LocalPostgres:
 
     return LocalPostgres(
         pgdata=data_dir() / "postgres" / "pgdata",
-        port=int(os.environ.get("AIECON_PG_PORT", "5433")),
+        port=value("AIECON_PG_PORT"),
         admin_password=_required_env("AIECON_PG_ADMIN_PASSWORD") if need_admin else "",
     )
 

@@ -1,4 +1,5 @@
-"""A private PostgreSQL cluster per test session (pgserver's binaries), started and stopped here.
+"""A private PostgreSQL cluster per test session (the system's PostgreSQL binaries, Debian's package: make
+postgres-install), started and stopped here.
 
 Every role gets a fresh random password; nothing is written outside the session's temporary folder.
 """
@@ -35,3 +36,16 @@ def postgres_cluster() -> Iterator[Cluster]:
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def postgres_environment(writer: PostgresSettings, data_dir: Path) -> dict[str, str]:
+    """The settings that point a build at ``writer``'s database (what a user exports for PostgreSQL)."""
+    return {
+        "AIECON_DESTINATION": "postgres",
+        "AIECON_DATA_DIR": str(data_dir),
+        "AIECON_PG_HOST": writer.host,
+        "AIECON_PG_PORT": str(writer.port),
+        "AIECON_PG_DATABASE": writer.database,
+        "AIECON_PG_USER": writer.user,
+        "AIECON_PG_PASSWORD": writer.password,
+    }

@@ -89,3 +89,23 @@ def first_difference(left: list[tuple], right: list[tuple], columns: list[str]) 
             if not same_value(x, y):
                 return f"row {i}, column {column}: {x!r} vs {y!r}"
     return None
+
+
+def compare_marts(
+    duck: Path, settings: PostgresSettings, marts: dict[str, tuple[str, str]]
+) -> tuple[dict[str, int], list[str]]:
+    """Every mart of the DuckDB file against the same mart on PostgreSQL: {mart: rows} and one line per mart
+    that differs (columns, row count or the first differing value). Every mart is compared before returning,
+    so one run names every difference."""
+    counts, differences = {}, []
+    for name, (schema, table) in sorted(marts.items()):
+        duck_columns, duck_rows = duckdb_mart(duck, schema, table)
+        pg_columns, pg_rows = postgres_mart(settings, schema, table)
+        if pg_columns != duck_columns:
+            differences.append(f"{name}: columns {duck_columns} vs {pg_columns}")
+            continue
+        difference = first_difference(duck_rows, pg_rows, duck_columns)
+        if difference is not None:
+            differences.append(f"{name}: DuckDB vs PostgreSQL differ at {difference}")
+        counts[name] = len(duck_rows)
+    return counts, differences

@@ -27,7 +27,8 @@ from ingestion.vendors import VENDOR_NAMES
 from simulator.server import SimulatorServer
 from simulator.world import World
 from tests.conftest import DAY_1, DAY_2, SIM_SEED
-from tests.postgres.marts import duckdb_mart, first_difference, mart_relations, postgres_mart, sorted_rows
+from tests.postgres.conftest import postgres_environment
+from tests.postgres.marts import compare_marts, first_difference, mart_relations, sorted_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -62,15 +63,7 @@ def parity_builds(postgres_cluster, sim_keys, tmp_path_factory):
 
             # ... PostgreSQL day by day: day 2 replaces its window in existing tables and runs the dbt tests.
             del os.environ["AIECON_WAREHOUSE"]
-            os.environ.update(
-                AIECON_DESTINATION="postgres",
-                AIECON_DATA_DIR=str(work / "postgres"),
-                AIECON_PG_HOST=writer.host,
-                AIECON_PG_PORT=str(writer.port),
-                AIECON_PG_DATABASE=writer.database,
-                AIECON_PG_USER=writer.user,
-                AIECON_PG_PASSWORD=writer.password,
-            )
+            os.environ.update(postgres_environment(writer, work / "postgres"))
             build_days([DAY_1], work / "postgres", dbt_tests=False)
             build_days([DAY_2], work / "postgres")
     finally:
@@ -83,18 +76,7 @@ def parity_builds(postgres_cluster, sim_keys, tmp_path_factory):
 def test_every_mart_is_the_same_on_duckdb_and_postgres(parity_builds):
     duck, writer, _, marts = parity_builds
     assert {"fct_ai_calls", "fct_tool_calls", "fct_ai_usage_hourly", "cost_by_dimension_daily"} <= set(marts)
-    counts, differences = {}, []
-    # every mart is compared before failing, so one run names every difference
-    for name, (schema, table) in sorted(marts.items()):
-        duck_columns, duck_rows = duckdb_mart(duck, schema, table)
-        pg_columns, pg_rows = postgres_mart(writer, schema, table)
-        if pg_columns != duck_columns:
-            differences.append(f"{name}: columns {duck_columns} vs {pg_columns}")
-            continue
-        difference = first_difference(duck_rows, pg_rows, duck_columns)
-        if difference is not None:
-            differences.append(f"{name}: DuckDB vs PostgreSQL differ at {difference}")
-        counts[name] = len(duck_rows)
+    counts, differences = compare_marts(duck, writer, marts)
     assert not differences, "\n".join(differences)
     # Not a comparison of two empty builds: both days landed calls from all three vendors.
     assert counts["fct_ai_calls"] > PARITY_CALLS_PER_DAY, counts
