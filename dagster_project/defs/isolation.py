@@ -242,7 +242,11 @@ def run_partition_range(
     for). The results in order: the run, then the partial run if there was one. ``results[-1].success``
     says whether the other vendors' marts were built and published; ``results[0].success`` whether every
     vendor was."""
-    result = _execute(job, instance, first, last, run_config, {**(tags or {})})
+    from dagster_project.run_recovery import run_process_tags, sweep_and_print
+
+    sweep_and_print(instance)  # a crashed earlier run must not hold the pool slot this run waits for
+    tags = {**(tags or {}), **run_process_tags()}  # host and pid: how a later sweep judges this run
+    result = _execute(job, instance, first, last, run_config, {**tags})
     results = [result]
     if result.success:
         return results

@@ -6,73 +6,56 @@
   pulled in the same run, within a stated tolerance.
 
 A partition that is still open (today) is reported but not judged: its day is not over, and the vendor's
-figure and our rows were read moments apart while calls kept arriving.
+figure and our rows were read moments apart while calls kept arriving. A range run judges each of its days as
+a run of that day alone would, and records one result per day (``per_day``).
 """
 
-import os
 import statistics
-from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
-import duckdb
 
-from dagster_project.defs.dlt.assets import WAREHOUSE_POOL
+from dagster_project.defs.dlt.assets import ENABLED_VENDORS, WAREHOUSE_POOL
+from dagster_project.defs.quality.per_day import evaluations, judged_days, step_days
 from dagster_project.partitions import daily_partitions
-from dagster_project.settings import warehouse_path
-from ingestion.core.vendor import Vendor
+from dagster_project.warehouse import read_connection
+from ingestion.core.setting_registry import value
+from ingestion.core.vendor import Reconciliation, Vendor
 from ingestion.core.windows import Window
-from ingestion.vendors import VENDORS
 
 
 def volume_history_days() -> int:
-    return int(os.environ.get("AIECON_VOLUME_HISTORY_DAYS", "14"))
+    return value("AIECON_VOLUME_HISTORY_DAYS")
 
 
 def volume_min_ratio() -> float:
     """A closed day below this share of the trailing median fails (default 0.25)."""
-    return float(os.environ.get("AIECON_VOLUME_MIN_RATIO", "0.25"))
+    return value("AIECON_VOLUME_MIN_RATIO")
 
 
 def empty_days_allowed() -> bool:
-    return os.environ.get("AIECON_ALLOW_EMPTY_DAYS", "false").lower() in ("1", "true", "yes")
+    return value("AIECON_ALLOW_EMPTY_DAYS")
 
 
 def tolerance_usd(vendor_figure: float) -> float:
     """Allowed |ours − vendor| for a day: an absolute floor or a relative share, whichever is larger."""
-    absolute = float(os.environ.get("AIECON_RECONCILIATION_TOLERANCE_USD", "0.01"))
-    relative = float(os.environ.get("AIECON_RECONCILIATION_TOLERANCE_RATIO", "0.0001"))
+    absolute = value("AIECON_RECONCILIATION_TOLERANCE_USD")
+    relative = value("AIECON_RECONCILIATION_TOLERANCE_RATIO")
     return max(absolute, relative * abs(vendor_figure))
 
 
-def _days(first: date, end: date) -> list[date]:
-    return [first + timedelta(days=i) for i in range((end - first).days)]
+OPEN_DAY = "no: the day is still open"  # the ``judged`` metadata of a day not judged
 
 
 def _is_open(window: Window) -> bool:
     return window.end > datetime.now(UTC)
 
 
-def _window(context: dg.AssetCheckExecutionContext) -> Window:
-    return Window(context.partition_time_window.start, context.partition_time_window.end)
-
-
-def _verdict(
-    context: dg.AssetCheckExecutionContext,
-    what: str,
-    window: Window,
-    metadata: dict,
-    judge: Callable[[], list[str]],
-) -> dg.AssetCheckResult:
-    """Pass an open day unjudged; otherwise fail on any problem, naming each in the log and the metadata."""
-    if _is_open(window):
-        return dg.AssetCheckResult(passed=True, metadata={**metadata, "judged": "no: the day is still open"})
-    problems = judge()
-    if problems:
-        context.log.error(f"{what}: " + "; ".join(problems))
-    return dg.AssetCheckResult(
-        passed=not problems, metadata={**metadata, "problems": "; ".join(problems) or "none"}
-    )
+def _span(context: dg.AssetCheckExecutionContext) -> tuple[date, date]:
+    """[first day, day after the last) of the step's partitions."""
+    days = step_days(context)
+    return days[0][1].start.date(), days[-1][1].end.date()
 
 
 def judge_volume(counts: dict[date, int], history: list[int], days: list[date]) -> list[str]:
@@ -101,28 +84,38 @@ def _volume_check(vendor: Vendor) -> dg.AssetChecksDefinition:
         partitions_def=daily_partitions,
         pool=WAREHOUSE_POOL,
     )
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        window = _window(context)
-        first, end = window.day_span
-        with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-            counts = dict(
-                con.execute(
-                    f"select _day, count(*) from {schema}.{table} where _day >= ? and _day < ? group by 1",
-                    [first - timedelta(days=volume_history_days()), end],
-                ).fetchall()
-            )
-        days = _days(first, end)
-        history = [n for d, n in counts.items() if d < first]
-        metadata = {
-            "rows": sum(counts.get(d, 0) for d in days),
-            "trailing_median": statistics.median(history) if history else 0,
-            "history_days": len(history),
-        }
-        return _verdict(
-            context, f"{schema}.{table}", window, metadata, lambda: judge_volume(counts, history, days)
-        )
+    def _check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.Output | dg.AssetCheckEvaluation]:
+        first, end = _span(context)
+        counts = _day_counts(schema, table, first - timedelta(days=volume_history_days()), end)
+
+        def judge_day(window: Window) -> tuple[list[str], dict]:
+            # The day's own trailing days, earlier days of the same range included: as a run of the day alone.
+            day = window.start.date()
+            since = day - timedelta(days=volume_history_days())
+            history = [n for d, n in counts.items() if since <= d < day]
+            metadata = {
+                "rows": counts.get(day, 0),
+                "trailing_median": statistics.median(history) if history else 0,
+                "history_days": len(history),
+            }
+            if _is_open(window):
+                return [], {**metadata, "judged": OPEN_DAY}
+            return judge_volume(counts, history, [day]), metadata
+
+        yield from evaluations(context, judged_days(context, f"{schema}.{table}", judge_day))
 
     return _check
+
+
+def _day_counts(schema: str, table: str, first: date, end: date) -> dict[date, int]:
+    """Rows per ``_day`` of the table in [first, end)."""
+    with read_connection() as con:
+        return dict(
+            con.rows(
+                f"select _day, count(*) from {schema}.{table} where _day >= ? and _day < ? group by 1",
+                [first, end],
+            )
+        )
 
 
 def judge_reconciliation(ours: dict[date, float], vendor: dict[date, float], days: list[date]) -> list[str]:
@@ -152,27 +145,41 @@ def _reconciliation_check(vendor: Vendor) -> dg.AssetChecksDefinition:
         additional_deps=[dg.AssetKey([schema, rule.figure_table])],
         pool=WAREHOUSE_POOL,
     )
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        window = _window(context)
-        span = list(window.day_span)
-        with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-            ours = {d: float(v) for d, v in con.execute(rule.ours_sql, span).fetchall()}
-            vendor = {
-                d: (float(v) if v is not None else None)
-                for d, v in con.execute(rule.figure_sql, span).fetchall()
+    def _check(context: dg.AssetCheckExecutionContext) -> Iterator[dg.Output | dg.AssetCheckEvaluation]:
+        ours, vendor = _daily_costs(rule, *_span(context))
+
+        def judge_day(window: Window) -> tuple[list[str], dict]:
+            day = window.start.date()
+            figure = vendor.get(day)
+            metadata = {
+                "analytic": rule.analytic,
+                "ours_usd": round(ours.get(day) or 0.0, 6),
+                "vendor_usd": round(figure, 6) if figure is not None else "missing",
             }
-        days = _days(*window.day_span)
-        metadata = {
-            "analytic": rule.analytic,
-            "ours_usd": round(sum(ours.values()), 6),
-            "vendor_usd": round(sum(v for v in vendor.values() if v is not None), 6),
-        }
+            if _is_open(window):
+                return [], {**metadata, "judged": OPEN_DAY}
+            return judge_reconciliation(ours, vendor, [day]), metadata
+
         what = f"{schema}.{table} vs {rule.analytic}"
-        return _verdict(context, what, window, metadata, lambda: judge_reconciliation(ours, vendor, days))
+        yield from evaluations(context, judged_days(context, what, judge_day))
 
     return _check
 
 
+def _daily_costs(
+    rule: Reconciliation, first: date, end: date
+) -> tuple[dict[date, float], dict[date, float | None]]:
+    """Our cost and the vendor's figure per day in [first, end)."""
+    with read_connection() as con:
+        ours = {d: float(v) for d, v in con.rows(rule.ours_sql, [first, end])}
+        vendor = {
+            d: (float(v) if v is not None else None) for d, v in con.rows(rule.figure_sql, [first, end])
+        }
+    return ours, vendor
+
+
 # Each vendor declares what its gates read (``ingestion/<vendor>/__init__.py``: ``volume_table``,
-# ``reconciliation``); the checks are the same for all.
-partition_checks = [_volume_check(v) for v in VENDORS] + [_reconciliation_check(v) for v in VENDORS]
+# ``reconciliation``); the checks are the same for all, on the enabled vendors only.
+partition_checks = [_volume_check(v) for v in ENABLED_VENDORS] + [
+    _reconciliation_check(v) for v in ENABLED_VENDORS
+]

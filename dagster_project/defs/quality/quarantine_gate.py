@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
+from dagster_project.warehouse import WarehouseReader, as_reader
 from ingestion.core.quarantine import QUARANTINE_TABLE, max_share
 from ingestion.core.windows import Window
 
@@ -35,20 +34,20 @@ class QuarantinedRule:
 
 
 def read_quarantine(
-    con: duckdb.DuckDBPyConnection, schema: str, raw_table: str, window: Window
+    con: WarehouseReader, schema: str, raw_table: str, window: Window
 ) -> list[QuarantinedRule]:
-    """Quarantined rows of ``raw_table`` in the window's days, by rule, with one sample each."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, QUARANTINE_TABLE],
-    ).fetchall()[0][0]
-    if not exists:  # nothing was ever quarantined under this vendor's current code
+    """Quarantined rows of ``raw_table`` in the window's days, by rule, with one sample each (``con``: a
+    warehouse reader, or a DuckDB connection)."""
+    con = as_reader(con)
+    if not con.table_exists(
+        schema, QUARANTINE_TABLE
+    ):  # nothing was ever quarantined under this vendor's code
         return []
-    rows = con.execute(
+    rows = con.rows(
         f"select rule, column_name, count(*), min(reason), min(payload) from {schema}.{QUARANTINE_TABLE} "
         "where raw_table = ? and _day >= ? and _day < ? group by 1, 2 order by 3 desc, 1, 2",
         [raw_table, *window.day_span],
-    ).fetchall()
+    )
     return [QuarantinedRule(r, c, int(n), reason, payload) for r, c, n, reason, payload in rows]
 
 
