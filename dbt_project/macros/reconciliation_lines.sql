@@ -6,10 +6,11 @@
     to compare per, value the column summed.
 -#}
 
-{#- Revenium family B (analytics_aggregated): one metric of an endpoint, per group. -#}
-{% macro revenium_aggregated_figure(relation, endpoint, label) -%}
+{#- Revenium family B (analytics_aggregated): one metric of an endpoint, per group. group: the vendor's group
+    as the marts hold it (cost-by-user: the e-mail as subscriber_email_for_analysts makes it). -#}
+{% macro revenium_aggregated_figure(relation, endpoint, label, group='group_name') -%}
     {{ return(reconciliation_figure(
-        relation, 'metric_result', 'group_name',
+        relation, 'metric_result', group,
         "endpoint = '" ~ endpoint ~ "' and metric_label = '" ~ label ~ "'",
     )) }}
 {%- endmacro %}

@@ -116,7 +116,8 @@ linked as (
         calls.job_id,
         calls.organization_name,
         calls.product_name,
-        calls.subscriber_email,
+        -- hashed by default: what reaches the marts is what analysts read (macros/subscriber_email.sql)
+        {{ subscriber_email_for_analysts('calls.subscriber_email') }} as subscriber_email,
         calls.api_key_alias,
         calls.environment,
         calls.input_tokens,

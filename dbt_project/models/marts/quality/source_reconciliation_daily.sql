@@ -16,6 +16,8 @@
     not compared (its raw data and marts are not this run's): each of its (day, analytic, measure) gets one
     row, group '(vendor missing)', no figures, status 'vendor_missing'. So the model writes the missing
     source systems' rows itself (meta writes_missing_source_systems), and a later full run replaces them.
+    Vendor subset: a line of a source system outside var source_systems (a vendor AIECON_VENDORS does not
+    enable) is not compared at all: it has no rows, not even 'vendor_missing' ones.
 -#}
 {{ config(meta={'writes_missing_source_systems': true}) }}
 {%- set tolerance = var('reconciliation_tolerance') -%}
@@ -46,7 +48,7 @@
     reconciliation_line('cost-by-organization-aggregated', 'cost', 'usd', revenium_aggregated_figure(aggregated, 'cost-by-organization-aggregated', 'cost'), cost_by_dimension_figure(cost_by_dimension, 'organization'), requires_dimension='organization'),
     reconciliation_line('cost-by-product-aggregated', 'cost', 'usd', revenium_aggregated_figure(aggregated, 'cost-by-product-aggregated', 'cost'), cost_by_dimension_figure(cost_by_dimension, 'product'), requires_dimension='product'),
     reconciliation_line('cost-by-api-key-aggregated', 'cost', 'usd', revenium_aggregated_figure(aggregated, 'cost-by-api-key-aggregated', 'cost'), cost_by_dimension_figure(cost_by_dimension, 'api_key'), requires_dimension='api_key'),
-    reconciliation_line('cost-by-user-aggregated', 'cost', 'usd', revenium_aggregated_figure(aggregated, 'cost-by-user-aggregated', 'cost'), cost_by_dimension_figure(cost_by_dimension, 'user'), requires_dimension='user'),
+    reconciliation_line('cost-by-user-aggregated', 'cost', 'usd', revenium_aggregated_figure(aggregated, 'cost-by-user-aggregated', 'cost', group=subscriber_email_for_analysts('group_name')), cost_by_dimension_figure(cost_by_dimension, 'user'), requires_dimension='user'),
     reconciliation_line('cost-by-task-aggregated', 'cost', 'usd', revenium_aggregated_figure(aggregated, 'cost-by-task-aggregated', 'cost'), cost_by_dimension_figure(cost_by_dimension, 'task_type'), requires_dimension='task_type'),
     reconciliation_line('cost-by-tool-aggregated', 'cost', 'usd', revenium_aggregated_figure(aggregated, 'cost-by-tool-aggregated', 'cost'), cost_by_dimension_figure(cost_by_dimension, 'tool'), requires_dimension='tool'),
     reconciliation_line('cost-by-tool-provider-aggregated', 'cost', 'usd', revenium_aggregated_figure(aggregated, 'cost-by-tool-provider-aggregated', 'cost'), cost_by_dimension_figure(cost_by_dimension, 'tool_provider'), requires_dimension='tool_provider'),
@@ -84,9 +86,11 @@
 ] -%}
 {%- set dimensions = cost_dimensions() -%}
 {%- set missing = missing_source_systems() -%}
+{%- set enabled = source_systems() -%}
 {%- set lines = [] -%}
 {%- set missing_lines = [] -%}
-{%- for line in all_lines if line['requires_dimension'] is none or line['requires_dimension'] in dimensions -%}
+{%- for line in all_lines if (line['requires_dimension'] is none or line['requires_dimension'] in dimensions)
+    and (enabled is none or line['source_system'] in enabled + missing) -%}
     {%- do (missing_lines if line['source_system'] in missing else lines).append(line) -%}
 {%- endfor -%}
 
