@@ -1,0 +1,41 @@
+"""PostgreSQL is the optional extra ``postgres``: without it, PostgreSQL paths fail with one line naming it."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from dagster_project import postgres_extra
+from ingestion.core.setting_registry import SettingError
+
+
+def _without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(postgres_extra, "find_spec", lambda name: None if name in modules else real(name))
+
+
+def test_the_dev_environment_has_the_extra():
+    postgres_extra.require_postgres_extra()  # the dev group installs it: PostgreSQL tests need it
+
+
+def test_a_missing_driver_names_the_extra(monkeypatch):
+    _without(monkeypatch, "psycopg2")
+    with pytest.raises(SettingError) as raised:
+        postgres_extra.require_postgres_extra()
+    message = str(raised.value)
+    assert "psycopg2-binary not installed" in message and "dbt-postgres" not in message, message
+    assert "pip install 'ai-economics-warehouse[postgres]'" in message, message
+
+
+def test_postgres_settings_and_the_cli_refuse_without_it(monkeypatch, capsys):
+    _without(monkeypatch, "psycopg2", "dbt.adapters.postgres")
+    monkeypatch.setenv("AIECON_PG_PASSWORD", "not-a-real-password")
+    from dagster_project.destination import postgres_settings
+
+    with pytest.raises(SettingError, match=r"psycopg2-binary, dbt-postgres not installed"):
+        postgres_settings()
+    from dagster_project.cli import main
+
+    assert main(["postgres", "up"]) == 1
+    assert "ai-economics-warehouse[postgres]" in capsys.readouterr().err
