@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: setup demo test test-e2e test-fast test-postgres postgres-up postgres-down dev docs validate lint bootstrap-uv clean bench bench-quick
+.PHONY: setup demo test test-e2e test-fast test-python newest-python test-postgres postgres-install postgres-up postgres-down dev docs validate lint bootstrap-uv clean bench bench-quick
 
 bootstrap-uv:
 	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
@@ -23,22 +23,49 @@ demo: setup
 
 # Every test but the end-to-end operator paths (tests/e2e, marker e2e: about 5.5 min on 2 cores), which
 # make test-e2e and CI (.ci/run) run.
-test: setup
+test: setup postgres-install
 	$(UV) run pytest -m "not e2e"
 
-test-e2e: setup
+test-e2e: setup postgres-install
 	$(UV) run pytest -m e2e
 
 test-fast: setup
 	$(UV) run pytest -m "not slow"
 
-# The PostgreSQL build only: DuckDB/PostgreSQL parity of every mart and the analyst role (own temp cluster).
-test-postgres: setup
+# PostgreSQL's server binaries from Debian's packages (apt-get, as root or with sudo) when initdb is missing:
+# the tests and `make postgres-up` start the project's own cluster with them (scripts/install-postgres.sh).
+postgres-install:
+	bash scripts/install-postgres.sh
+
+# The unit suite on another Python (3.12, 3.13; `make setup` and `make test` stay on $(PYTHON)): its own venv
+# .venvs/<version> with the locked dependencies. PY is a version or an interpreter's path; a version is
+# python<PY> on PATH or pyenv's newest <PY>.x, whichever runs (a pyenv shim of an inactive version does not).
+PY ?= 3.13
+FIND_PYTHON := find_python() { for c in "$$1" "$$(command -v "python$$1" 2>/dev/null)" \
+	$$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/$$1.*/bin/python 2>/dev/null | sort -rV); do \
+	if [ -n "$$c" ] && [ -x "$$c" ] && "$$c" -c '' 2>/dev/null; then echo "$$c"; return; fi; done; }
+
+test-python: bootstrap-uv
+	@$(FIND_PYTHON); interp="$$(find_python $(PY))"; \
+	if [ -z "$$interp" ]; then echo "no Python $(PY) on this machine (python$(PY) on PATH or pyenv): skipped"; exit 0; fi; \
+	version="$$("$$interp" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"; \
+	echo "unit suite on Python $$version ($$interp) in .venvs/$$version"; \
+	UV_PROJECT_ENVIRONMENT=.venvs/$$version UV_PYTHON="$$interp" $(UV) sync --frozen --python "$$interp" && \
+	.venvs/$$version/bin/aiecon prepare && \
+	.venvs/$$version/bin/pytest tests/unit -p no:cacheprovider
+
+# The newest Python above 3.11 this machine runs (3.13, else 3.12), or nothing: .ci/run's choice of PY.
+newest-python:
+	@$(FIND_PYTHON); for v in 3.13 3.12; do if [ -n "$$(find_python $$v)" ]; then echo $$v; break; fi; done
+
+# The PostgreSQL build only: DuckDB/PostgreSQL parity of every mart, the analyst role and the Dagster job on
+# PostgreSQL (own temp cluster).
+test-postgres: setup postgres-install
 	$(UV) run pytest -m postgres
 
 # A local PostgreSQL warehouse (see README, PostgreSQL): needs AIECON_PG_PASSWORD, AIECON_PG_ADMIN_PASSWORD
 # and AIECON_PG_ANALYST_PASSWORD in the environment.
-postgres-up: setup
+postgres-up: setup postgres-install
 	$(UV) run aiecon postgres up
 
 postgres-down:
@@ -65,4 +92,4 @@ lint: setup
 	$(UV) run ruff check . && $(UV) run ruff format --check .
 
 clean:
-	rm -rf data dbt_project/target dbt_project/target_postgres dbt_project/logs .pytest_cache
+	rm -rf .venvs data dbt_project/target dbt_project/target_postgres dbt_project/logs .pytest_cache

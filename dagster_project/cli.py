@@ -4,8 +4,12 @@ aiecon demo      the main job for the last 7 complete days against the simulator
 aiecon dev       the Dagster UI on 127.0.0.1:3000 against the simulator
 aiecon simulator serve the vendor simulator alone
 aiecon prepare   parse the dbt project so Dagster can load its manifest
+aiecon check     validate every setting and probe each enabled vendor (exit 1 on any problem)
+aiecon serve     the Dagster webserver + daemon on a persistent instance, against the configured vendors
 aiecon build     load and transform days without Dagster, on the configured destination (DuckDB or PostgreSQL)
-aiecon postgres up|down  a local PostgreSQL warehouse (pgserver wheel) with writer and analyst roles
+aiecon prune     delete raw rows, quarantine and run history older than the retention settings
+aiecon runs free [RUN_ID]  fail crashed Dagster runs and free their duckdb_warehouse pool slots
+aiecon postgres up|down  a local PostgreSQL warehouse (Debian's PostgreSQL binaries) with writer and analyst roles
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ def _demo(args: argparse.Namespace) -> int:
     warehouse = ensure_data_dir()
     prepare_dagster_home()
     with simulator(seed=args.seed, calls_per_day=args.calls_per_day) as base_url:
+        if (refused := _settings_refused()) is not None:
+            return refused
         # Definitions read the warehouse path and partitions at import: import once the env is set.
         import dagster as dg
 
@@ -75,6 +81,7 @@ def _dev(args: argparse.Namespace) -> int:
 
     ensure_data_dir()
     prepare_dagster_home()
+    _free_dead_runs()
     with simulator(seed=args.seed, calls_per_day=args.calls_per_day) as base_url:
         print(f"simulator at {base_url}; Dagster UI at http://127.0.0.1:{args.port}", flush=True)
         workspace = str(REPO_ROOT / "workspace.yaml")
@@ -123,6 +130,8 @@ def _prepare(args: argparse.Namespace) -> int:
 
 def _docs(args: argparse.Namespace) -> int:
     from dagster_project.defs.dbt.project import dbt_executable
+    from dagster_project.destination import destination_name
+    from dagster_project.docs_profile import write_docs_profile
     from dagster_project.settings import DBT_PROJECT_DIR, data_dir, warehouse_path
 
     target = data_dir() / "docs"
@@ -138,6 +147,8 @@ def _docs(args: argparse.Namespace) -> int:
     ]
     if not warehouse_path().exists():
         command.append("--empty-catalog")  # no warehouse yet: document models, without row counts and types
+    if destination_name() == "duckdb":  # relations named as in the serving copy: serving.marts.<table>
+        command[command.index("--profiles-dir") + 1] = str(write_docs_profile(target, warehouse_path()))
     env = {**os.environ, "AIECON_WAREHOUSE": str(warehouse_path())}
     code = subprocess.call(command, cwd=DBT_PROJECT_DIR, env=env)
     if code == 0:
@@ -158,7 +169,20 @@ def _build(args: argparse.Namespace) -> int:
     days = [args.first + timedelta(days=i) for i in range((args.last - args.first).days + 1)]
     if not days:
         raise SystemExit("--last is before --first")
-    with simulator(seed=args.seed, calls_per_day=args.calls_per_day) if args.simulator else nullcontext():
+    from dagster_project.check import day_problems
+
+    if future := day_problems((args.first, args.last), "build: --first/--last"):
+        print("\n".join(dict.fromkeys(future)), file=sys.stderr)
+        return 1
+    from dagster_project.warehouse_lock import warehouse_writer
+
+    # The writer lock first: a second writer is refused before it starts anything (main prints why).
+    with (
+        warehouse_writer(),
+        simulator(seed=args.seed, calls_per_day=args.calls_per_day) if args.simulator else nullcontext(),
+    ):
+        if (refused := _settings_refused()) is not None:
+            return refused
         try:
             build_days(days, data_dir() / f"dbt_{destination_name()}", per_day=not args.backfill)
         except VendorLoadsFailed as failed:
@@ -168,7 +192,63 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings_refused() -> int | None:
+    """1 (after printing one line per problem) when a setting in use is invalid, else None."""
+    from dagster_project.check import SettingsProblems, require_valid_settings
+
+    try:
+        require_valid_settings()
+    except SettingsProblems as problems:
+        print(
+            f"{problems}\nnothing was run: fix the settings above (aiecon check lists them)", file=sys.stderr
+        )
+        return 1
+    return None
+
+
+def _check(args: argparse.Namespace) -> int:
+    from dagster_project.check import main as check_main
+
+    return check_main(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from dagster_project.serve import serve
+
+    return serve(args)
+
+
+def _free_dead_runs() -> None:
+    """The startup sweep (dagster_project/run_recovery.py): runs whose process died are failed, slots freed."""
+    import dagster as dg
+
+    from dagster_project.run_recovery import sweep_and_print
+
+    with dg.DagsterInstance.get() as instance:
+        sweep_and_print(instance)
+
+
+def _runs(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from dagster_project.local_stack import prepare_dagster_home
+    from dagster_project.run_recovery import free_by_hand
+
+    prepare_dagster_home()
+    with dg.DagsterInstance.get() as instance:
+        return free_by_hand(instance, args.run_ids, force=args.force)
+
+
+def _prune(args: argparse.Namespace) -> int:
+    from dagster_project.defs.retention import prune_cli
+
+    return prune_cli()
+
+
 def _postgres(args: argparse.Namespace) -> int:
+    from dagster_project.postgres_extra import require_postgres_extra
+
+    require_postgres_extra()
     from dagster_project.local_postgres import local_cluster_from_env, up
 
     if args.action == "up":
@@ -223,12 +303,46 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--calls-per-day", type=int, default=2_000)
     p.set_defaults(fn=_build)
 
+    p = sub.add_parser("check", help="validate every setting, then ask each enabled vendor once")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds per vendor probe")
+    p.add_argument("--no-probe", action="store_true", help="validate the settings only")
+    p.add_argument("--env-example", action="store_true", help="print .env.example (every setting) and exit")
+    p.set_defaults(fn=_check)
+
+    from dagster_project.serve import add_arguments as add_serve_arguments  # standard library only
+
+    p = sub.add_parser("serve", help="run the Dagster webserver and daemon against the configured vendors")
+    add_serve_arguments(p)
+    p.set_defaults(fn=_serve)
+
+    p = sub.add_parser(
+        "runs", help="free what crashed Dagster runs hold (status, duckdb_warehouse pool slot)"
+    )
+    runs = p.add_subparsers(dest="action", required=True)
+    p = runs.add_parser("free", help="fail runs whose process is gone and free their pool slots")
+    p.add_argument("run_ids", nargs="*", help="runs to free even if their process cannot be judged")
+    p.add_argument("--force", action="store_true", help="free the named runs even if their process is alive")
+    p.set_defaults(fn=_runs)
+
+    p = sub.add_parser("prune", help="delete raw, quarantine and run history past the retention settings")
+    p.set_defaults(fn=_prune)
+
     p = sub.add_parser("postgres", help="start (and provision) or stop the local PostgreSQL warehouse")
     p.add_argument("action", choices=["up", "down"])
     p.set_defaults(fn=_postgres)
 
     args = parser.parse_args(argv)
-    return args.fn(args)
+    from dagster_project.warehouse_lock import WarehouseBusy
+    from ingestion.core.setting_registry import SettingError  # standard library only
+
+    try:
+        return args.fn(args)
+    except SettingError as error:  # a setting read outside the up-front checks: its one line, no trace
+        print(error, file=sys.stderr)
+        return 1
+    except WarehouseBusy as busy:  # another run writes the warehouse: one line naming it
+        print(busy, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from dagster_project.child_processes import die_with_parent
 from dagster_project.settings import DBT_PROJECT_DIR, venv_executable
 
 
@@ -35,8 +36,15 @@ def dbt_process(
     if vars:
         command += ["--vars", json.dumps(dict(vars))]
     full_env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1", **(env or {})}
+    # dbt dies with this process, even on kill -9: an orphaned dbt would go on writing the warehouse.
     return subprocess.run(
-        command, cwd=DBT_PROJECT_DIR, env=full_env, capture_output=True, text=True, timeout=600
+        command,
+        cwd=DBT_PROJECT_DIR,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=die_with_parent(),
     )
 
 

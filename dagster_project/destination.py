@@ -15,17 +15,15 @@ AIECON_DESTINATION, so one variable switches dlt and dbt together.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+
+from ingestion.core.setting_registry import core_setting, value
 
 DESTINATIONS = ("duckdb", "postgres")
 
 
 def destination_name() -> str:
-    name = os.environ.get("AIECON_DESTINATION", "duckdb").strip().lower() or "duckdb"
-    if name not in DESTINATIONS:
-        raise ValueError(f"AIECON_DESTINATION={name!r}: expected one of {', '.join(DESTINATIONS)}")
-    return name
+    return value("AIECON_DESTINATION")
 
 
 @dataclass(frozen=True)
@@ -59,15 +57,18 @@ class PostgresSettings:
 
 
 def postgres_settings() -> PostgresSettings:
-    password = os.environ.get("AIECON_PG_PASSWORD")
+    from dagster_project.postgres_extra import require_postgres_extra
+
+    require_postgres_extra()  # every PostgreSQL path starts here: a missing extra is one line naming it
+    password = core_setting("AIECON_PG_PASSWORD").raw()  # raw: the message below says why it is needed
     if not password:
         raise RuntimeError(
             "AIECON_DESTINATION=postgres needs AIECON_PG_PASSWORD (the writer role's password) in the environment"
         )
     return PostgresSettings(
-        host=os.environ.get("AIECON_PG_HOST", "127.0.0.1"),
-        port=int(os.environ.get("AIECON_PG_PORT", "5433")),
-        database=os.environ.get("AIECON_PG_DATABASE", "aiecon"),
-        user=os.environ.get("AIECON_PG_USER", "aiecon"),
+        host=value("AIECON_PG_HOST"),
+        port=value("AIECON_PG_PORT"),
+        database=value("AIECON_PG_DATABASE"),
+        user=value("AIECON_PG_USER"),
         password=password,
     )

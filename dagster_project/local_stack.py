@@ -18,6 +18,7 @@ from pathlib import Path
 
 import requests
 
+from dagster_project.child_processes import die_with_parent
 from dagster_project.settings import data_dir, warehouse_path
 from ingestion.vendors import VENDORS
 
@@ -78,7 +79,8 @@ def simulator(seed: int = 42, calls_per_day: int = 20_000, extra_args: tuple[str
             str(port_file),
             *extra_args,
         ]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        # The simulator dies with this process, even on kill -9 (dagster_project/child_processes.py).
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, preexec_fn=die_with_parent())
         try:
             base_url = _wait_for_port_file(port_file, process)
             requests.get(f"{base_url}/_sim/health", timeout=10).raise_for_status()

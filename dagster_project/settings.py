@@ -11,31 +11,39 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from pathlib import Path
+
+from ingestion.core.setting_registry import value
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("AIECON_DATA_DIR", REPO_ROOT / "data")).resolve()
+    return Path(value("AIECON_DATA_DIR") or REPO_ROOT / "data").resolve()
 
 
 def warehouse_path() -> Path:
-    return Path(os.environ.get("AIECON_WAREHOUSE", data_dir() / "warehouse.duckdb")).resolve()
+    return Path(value("AIECON_WAREHOUSE") or data_dir() / "warehouse.duckdb").resolve()
 
 
 def serving_path() -> Path:
-    """The read-only copy of the marts that BI tools open (replaced atomically on each publish)."""
-    return Path(os.environ.get("AIECON_SERVING_WAREHOUSE", data_dir() / "serving.duckdb")).resolve()
+    """The read-only copy of the marts that BI tools open: a link switched to each new publish."""
+    return _published(Path(value("AIECON_SERVING_WAREHOUSE") or data_dir() / "serving.duckdb"))
 
 
 def parquet_dir() -> Path:
-    """Marts as Parquet, one folder per table and per day (Hive style: ``day=YYYY-MM-DD``)."""
-    return Path(os.environ.get("AIECON_PARQUET_DIR", data_dir() / "parquet")).resolve()
+    """Marts as Parquet, one folder per table and per day (Hive style: ``day=YYYY-MM-DD``): a link switched to
+    each new publish."""
+    return _published(Path(value("AIECON_PARQUET_DIR") or data_dir() / "parquet"))
+
+
+def _published(path: Path) -> Path:
+    """Absolute, without resolving the path itself: it is the stable link publishing switches
+    (defs/serving/versions.py), never the version it points at."""
+    return path.expanduser().absolute().parent.resolve() / path.name
 
 
 def dlt_pipelines_dir() -> Path:
@@ -43,7 +51,7 @@ def dlt_pipelines_dir() -> Path:
 
 
 def partitions_start() -> str:
-    return os.environ.get("AIECON_PARTITIONS_START", "2025-01-01")
+    return value("AIECON_PARTITIONS_START").isoformat()
 
 
 def venv_executable(name: str) -> str:

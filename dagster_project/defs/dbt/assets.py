@@ -4,10 +4,12 @@ The partition window is handed to dbt as ``--vars {min_date, max_date}`` ([min, 
 incremental models replace exactly those days. A range of partitions is one dbt invocation
 (``BackfillPolicy.single_run``), so a 90-day backfill is one ``dbt build``.
 
-Every run also passes the registry's vendors (``source_systems``) and the vendors a partial run leaves out
-(``missing_source_systems``, from the run's tag ``aiecon/missing_vendors``: ``defs/isolation.py``), with the
-cause and the failed run (``missing_reasons``, ``failed_run_id``): the incremental models then keep the missing
-vendors' rows of the window as they were, and ``source_coverage_daily`` marks them missing.
+Every run also passes the enabled vendors (``source_systems``: ``AIECON_VENDORS`` as the code location read
+it) and the vendors a partial run leaves out (``missing_source_systems``, from the run's tag
+``aiecon/missing_vendors``: ``defs/isolation.py``), with the cause and the failed run (``missing_reasons``,
+``failed_run_id``): the incremental models then keep the missing vendors' rows of the window as they were,
+and ``source_coverage_daily`` marks them missing. Before dbt runs, every registered vendor's raw tables that
+do not exist yet are created empty (``ingestion/core/raw_schema.py``): staging reads them all.
 """
 
 import json
@@ -19,13 +21,15 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from dagster_project.child_processes import dagster_dbt_children_die_with_parent as dbt_dies_with_run
 from dagster_project.defs.dbt.project import dbt_project
-from dagster_project.defs.dlt.assets import WAREHOUSE_POOL
+from dagster_project.defs.dlt.assets import INGEST_ASSETS, WAREHOUSE_POOL
+from dagster_project.defs.dlt.pipelines import create_every_missing_raw_table
 from dagster_project.defs.isolation import PARTIAL_OF_TAG, missing_reasons, missing_vendors
 from dagster_project.partitions import daily_partitions
 from dagster_project.settings import warehouse_path
+from dagster_project.warehouse_lock import warehouse_writer
 from ingestion.core.windows import Window
-from ingestion.vendors import VENDOR_NAMES
 
 
 def dbt_vars_for_window(window: dg.TimeWindow) -> dict[str, str]:
@@ -39,7 +43,7 @@ def source_system_vars(run_tags: Mapping[str, str]) -> dict[str, Any]:
     missing = missing_vendors(run_tags)
     reasons = missing_reasons(run_tags)
     return {
-        "source_systems": list(VENDOR_NAMES),
+        "source_systems": list(INGEST_ASSETS),
         "missing_source_systems": missing,
         "missing_reasons": {v: reasons.get(v, "") for v in missing},
         "failed_run_id": run_tags.get(PARTIAL_OF_TAG, "") if missing else "",
@@ -77,7 +81,11 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     context.log.info(f"dbt build with vars {dbt_vars}")
     # dbt inherits this process's environment: pin it to the warehouse dlt just wrote, whatever the
     # environment said (AIECON_DATA_DIR alone, a relative path, nothing).
-    with _environment(AIECON_WAREHOUSE=str(warehouse_path())):
+    # The writer lock for the whole dbt build; dbt dies with this process (dagster_project/child_processes.py).
+    with _environment(AIECON_WAREHOUSE=str(warehouse_path())), warehouse_writer(), dbt_dies_with_run():
+        # staging reads every registered vendor's raw tables: a disabled or never-loaded vendor's are made empty
+        if created := create_every_missing_raw_table():
+            context.log.info(f"raw tables created empty (no load yet): {created}")
         yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
 
 
