@@ -21,7 +21,7 @@ setup: bootstrap-uv
 demo: setup
 	$(UV) run aiecon demo
 
-# Every test but the end-to-end operator paths (tests/e2e, marker e2e: about 5.5 min on 2 cores), which
+# Every test but the end-to-end operator paths (marker e2e: about 10 min on 2 cores), which
 # make test-e2e and CI (.ci/run) run.
 test: setup postgres-install
 	$(UV) run pytest -m "not e2e"
