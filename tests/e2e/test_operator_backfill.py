@@ -10,13 +10,13 @@ import time
 
 import duckdb
 import pytest
-import requests
 
 from dagster_project.definitions import defs
 from dagster_project.local_stack import INSTANCE_TEMPLATE
 from dagster_project.settings import REPO_ROOT, venv_executable
 from tests.conftest import DAY_1, DAY_2
 from tests.integration.vendor_figures import revenium_cost
+from tests.processes import graphql, wait_until, webserver_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -66,16 +66,7 @@ def dagster_services(simulator, tmp_path):
     ]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{url}/server_info", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(1)
-        else:
-            pytest.fail("the Dagster webserver did not come up within 120 s")
+        wait_until(lambda: webserver_up(url), 120, "the Dagster webserver to come up", every_s=1)
         yield url, tmp_path / "data" / "warehouse.duckdb", tmp_path / "services.log"
     finally:
         for p in processes:
@@ -86,14 +77,6 @@ def dagster_services(simulator, tmp_path):
             except subprocess.TimeoutExpired:
                 p.kill()
         log.close()
-
-
-def graphql(url: str, query: str, variables: dict) -> dict:
-    response = requests.post(f"{url}/graphql", json={"query": query, "variables": variables}, timeout=60)
-    response.raise_for_status()
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
 
 
 def test_a_backfill_launched_through_the_webserver_builds_the_marts(dagster_services, simulator, sim_keys):

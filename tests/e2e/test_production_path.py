@@ -31,7 +31,7 @@ from dagster_project.settings import venv_executable
 from ingestion.vendors import VENDOR_NAMES, vendor_named
 from tests.conftest import SIM_SEED
 from tests.integration import vendor_figures
-from tests.processes import alive, children_of
+from tests.processes import alive, children_of, graphql, wait_until, webserver_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -186,18 +186,13 @@ def service(stub, tmp_path) -> Iterator[Service]:
         )
     service = Service(process, f"http://127.0.0.1:{port}", data_dir, log)
     try:
-        deadline = time.monotonic() + UP_TIMEOUT_S
-        while time.monotonic() < deadline:
+
+        def up() -> bool:
             if process.poll() is not None:
                 pytest.fail(f"aiecon serve exited with {process.returncode}:\n{service.log_excerpt()}")
-            try:
-                if requests.get(f"{service.url}/server_info", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(1)
-        else:
-            pytest.fail(f"the webserver did not answer within {UP_TIMEOUT_S} s:\n{service.log_excerpt()}")
+            return webserver_up(service.url)
+
+        wait_until(up, UP_TIMEOUT_S, "the webserver to answer", every_s=1, detail=service.log_excerpt)
         yield service
     finally:
         if process.poll() is None:
@@ -225,14 +220,6 @@ mutation($id: String!) {
     ... on PythonError { message }
   }
 }"""
-
-
-def graphql(url: str, query: str, variables: dict) -> dict:
-    response = requests.post(f"{url}/graphql", json={"query": query, "variables": variables}, timeout=60)
-    response.raise_for_status()
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
 
 
 def scheduled_runs(url: str) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -33,32 +34,34 @@ OLD_DAY = date(2020, 1, 1)  # far outside every retention: must survive only whe
 UNTOUCHED = ("marts.fct_ai_calls", "intermediate.int_calls", "staging.stg_calls", "raw_other.things")
 
 
-def _make_warehouse(path: Path) -> None:
+def make_warehouse_tables(execute: Callable[[str, list], object]) -> None:
     """Every registry raw table and quarantine table with three rows (the day before the cutoff, the cutoff,
-    today), dlt's own _dlt_loads, and old rows in marts, intermediate, staging and an unregistered schema."""
+    today), dlt's own _dlt_loads, and old rows in marts, intermediate, staging and an unregistered schema.
+    ``execute(sql, params)`` runs one statement (``?`` placeholders) on the warehouse under test."""
+    for vendor in VENDORS:
+        execute(f"create schema {vendor.dataset}", [])
+        for table, first_kept in [(t.name, RAW_FIRST_KEPT) for t in vendor.raw_tables] + [
+            ("quarantine", QUARANTINE_FIRST_KEPT)
+        ]:
+            execute(f'create table {vendor.dataset}."{table}" (id varchar, _day date)', [])
+            for row in (
+                ["before", first_kept - timedelta(days=1)],
+                ["first-kept", first_kept],
+                ["today", TODAY],
+            ):
+                execute(f'insert into {vendor.dataset}."{table}" values (?, ?)', row)
+        execute(f"create table {vendor.dataset}._dlt_loads (load_id varchar, inserted_at date)", [])
+        execute(f"insert into {vendor.dataset}._dlt_loads values ('1', ?)", [OLD_DAY])
+    for relation in UNTOUCHED:
+        execute(f"create schema if not exists {relation.split('.')[0]}", [])
+        execute(f"create table {relation} (id varchar, _day date, cost_usd double precision)", [])
+        for row in (["old", OLD_DAY, 0.5], ["new", TODAY, 0.25]):
+            execute(f"insert into {relation} values (?, ?, ?)", row)
+
+
+def _make_warehouse(path: Path) -> None:
     with duckdb.connect(str(path)) as con:
-        for vendor in VENDORS:
-            con.execute(f"create schema {vendor.dataset}")
-            for table, first_kept in [(t.name, RAW_FIRST_KEPT) for t in vendor.raw_tables] + [
-                ("quarantine", QUARANTINE_FIRST_KEPT)
-            ]:
-                con.execute(f'create table {vendor.dataset}."{table}" (id varchar, _day date)')
-                con.executemany(
-                    f'insert into {vendor.dataset}."{table}" values (?, ?)',
-                    [
-                        ["before", first_kept - timedelta(days=1)],
-                        ["first-kept", first_kept],
-                        ["today", TODAY],
-                    ],
-                )
-            con.execute(f"create table {vendor.dataset}._dlt_loads (load_id varchar, inserted_at date)")
-            con.execute(f"insert into {vendor.dataset}._dlt_loads values ('1', ?)", [OLD_DAY])
-        for relation in UNTOUCHED:
-            con.execute(f"create schema if not exists {relation.split('.')[0]}")
-            con.execute(f"create table {relation} (id varchar, _day date, cost_usd double)")
-            con.executemany(
-                f"insert into {relation} values (?, ?, ?)", [["old", OLD_DAY, 0.5], ["new", TODAY, 0.25]]
-            )
+        make_warehouse_tables(con.execute)
 
 
 def _snapshot(path: Path, relation: str) -> list[tuple]:
