@@ -81,7 +81,9 @@ def _dev(args: argparse.Namespace) -> int:
 
     ensure_data_dir()
     prepare_dagster_home()
-    _free_dead_runs()
+    from dagster_project.run_recovery import sweep_current_instance
+
+    sweep_current_instance()  # runs whose process died: failed, their slots freed
     with simulator(seed=args.seed, calls_per_day=args.calls_per_day) as base_url:
         print(f"simulator at {base_url}; Dagster UI at http://127.0.0.1:{args.port}", flush=True)
         workspace = str(REPO_ROOT / "workspace.yaml")
@@ -216,16 +218,6 @@ def _serve(args: argparse.Namespace) -> int:
     from dagster_project.serve import serve
 
     return serve(args)
-
-
-def _free_dead_runs() -> None:
-    """The startup sweep (dagster_project/run_recovery.py): runs whose process died are failed, slots freed."""
-    import dagster as dg
-
-    from dagster_project.run_recovery import sweep_and_print
-
-    with dg.DagsterInstance.get() as instance:
-        sweep_and_print(instance)
 
 
 def _runs(args: argparse.Namespace) -> int:

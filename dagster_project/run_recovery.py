@@ -9,9 +9,10 @@ starts run workers on the machine of the instance). A run in progress whose proc
 freed. A run whose process is alive, runs on another host or left no pid is left alone (``aiecon runs free
 RUN_ID`` frees it by hand).
 
-``sweep_dead_runs`` runs at the start of every project run path (``aiecon demo``, ``aiecon dev``, the
-in-process ``run_partition_range``); Dagster's run monitoring (dagster.yaml) frees the slots of runs that
-ended and fails runs that never started, but cannot see a dead worker of the DefaultRunLauncher.
+``sweep_dead_runs`` runs at the start of every project run path (``aiecon serve``, ``aiecon demo``,
+``aiecon dev``, the in-process ``run_partition_range``) and every few minutes while ``aiecon serve`` runs;
+Dagster's run monitoring (dagster.yaml) frees the slots of runs that ended and fails runs that never started,
+but cannot see a dead worker of the DefaultRunLauncher.
 """
 
 from __future__ import annotations
@@ -61,6 +62,23 @@ def _boot_time() -> float | None:
     return None
 
 
+def _proc_stat(pid: int) -> list[str] | None:
+    """/proc/<pid>/stat after "pid (comm) ", or None without /proc (or when the process is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2 :].split()
+
+
+def process_started_at(pid: int) -> float | None:
+    """When ``pid`` started (epoch seconds, to the clock tick), on Linux; None where that cannot be read."""
+    fields, boot = _proc_stat(pid), _boot_time()
+    if fields is None or boot is None:
+        return None
+    return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+
+
 def process_alive(pid: int, started_before: float | None = None) -> bool:
     """Whether ``pid`` is a live process (a zombie is dead); with ``started_before``, on Linux, also that it
     started before then (a pid reused by a newer process is not the run's)."""
@@ -70,19 +88,14 @@ def process_alive(pid: int, started_before: float | None = None) -> bool:
         return False
     except PermissionError:
         pass  # exists, someone else's
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+    fields = _proc_stat(pid)
+    if fields is None:
         return True  # no /proc: existence is all we know
-    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
     if fields[0] in ("Z", "X"):
         return False
-    boot = _boot_time()
-    if started_before is not None and boot is not None:
-        started = boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
-        if started > started_before + 2:  # btime has one-second precision
-            return False
-    return True
+    started = process_started_at(pid)
+    # A pid reused by a newer process is not the run's (btime has one-second precision).
+    return started_before is None or started is None or started <= started_before + 2
 
 
 def run_process(instance: dg.DagsterInstance, record: dg.RunRecord) -> RunProcess | None:
@@ -102,6 +115,15 @@ def run_process(instance: dg.DagsterInstance, record: dg.RunRecord) -> RunProces
     return None
 
 
+def _is_this_process(process: RunProcess) -> bool:
+    """The run is this process's own: same pid, recorded after this process started (a restarted container
+    re-uses pids: a predecessor that crashed under the same pid is not this process)."""
+    if process.pid != os.getpid():
+        return False
+    started = process_started_at(os.getpid())
+    return started is None or process.recorded_at >= started - 2
+
+
 def judge(instance: dg.DagsterInstance, record: dg.RunRecord) -> Judged:
     run = record.dagster_run
     process = run_process(instance, record)
@@ -110,7 +132,7 @@ def judge(instance: dg.DagsterInstance, record: dg.RunRecord) -> Judged:
     where = f"pid {process.pid} on {process.host or '?'}"
     if process.host != socket.gethostname():
         return Judged(run.run_id, run.status.value, "unknown", f"{where}: another host")
-    if process.pid == os.getpid() or process_alive(process.pid, process.recorded_at):
+    if _is_this_process(process) or process_alive(process.pid, process.recorded_at):
         return Judged(run.run_id, run.status.value, "alive", where)
     return Judged(run.run_id, run.status.value, "dead", f"{where} is gone")
 
@@ -153,6 +175,12 @@ def sweep_and_print(instance: dg.DagsterInstance) -> None:
     """The startup sweep of a run path: one line per run it freed, silence otherwise."""
     for line in report([j for j in sweep_dead_runs(instance) if j.verdict == "dead"]):
         print(line, flush=True)
+
+
+def sweep_current_instance() -> None:
+    """The sweep of the instance ``DAGSTER_HOME`` names (``sweep_and_print``)."""
+    with dg.DagsterInstance.get() as instance:
+        sweep_and_print(instance)
 
 
 def free_by_hand(instance: dg.DagsterInstance, run_ids: list[str], *, force: bool = False) -> int:

@@ -35,6 +35,7 @@ from dagster_project.settings import REPO_ROOT, venv_executable
 
 STOP_TIMEOUT_S = 30.0  # each child's grace period after SIGTERM before it is killed
 POLL_S = 0.5
+SWEEP_EVERY_S = 300.0  # dead runs' slots freed within five minutes while serving
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,8 +77,12 @@ def settings_problems(probe: bool) -> list[str]:
         require_valid_settings()
     except SettingsProblems as problems:
         return problems.lines
-    from dagster_project.defs.schedules import schedule_cron
     from ingestion.vendors import declared_settings
+
+    try:  # the module builds its schedules from the crons when it is imported
+        from dagster_project.defs.schedules import schedule_cron
+    except SettingError as error:
+        return [str(error)]
 
     lines = []
     # Every schedule's cron (``*_CRON``): kind str to the registry, Dagster's cron syntax to the schedules.
@@ -102,16 +107,29 @@ def child_commands(host: str, port: int) -> dict[str, list[str]]:
 
 
 def child_environment() -> dict[str, str]:
+    """serve's environment for its children: schedules on unless said otherwise, and every path setting made
+    absolute (the children run in the repository, so a relative path would name another warehouse and
+    another writer lock than this shell's ``aiecon build``)."""
+    from ingestion.vendors import declared_settings
+
     env = os.environ.copy()
     env.setdefault("AIECON_SCHEDULES", "on")  # an operator's explicit off wins
+    for setting in declared_settings():
+        if setting.kind == "path" and env.get(setting.name, "").strip():
+            env[setting.name] = os.path.abspath(env[setting.name].strip())
     return env
 
 
-def supervise(children: Sequence[Child], stop: threading.Event) -> int:
-    """Wait until ``stop`` is set (0) or a child exits (1); then stop every child still running."""
+def supervise(children: Sequence[Child], stop: threading.Event, sweep_every_s: float = SWEEP_EVERY_S) -> int:
+    """Wait until ``stop`` is set (0) or a child exits (1), sweeping dead runs every ``sweep_every_s``; then
+    stop every child still running."""
     exited: Child | None = None
+    next_sweep = time.monotonic() + sweep_every_s
     while exited is None and not stop.wait(POLL_S):
         exited = next((c for c in children if c.process.poll() is not None), None)
+        if exited is None and time.monotonic() >= next_sweep:
+            sweep_now()
+            next_sweep = time.monotonic() + sweep_every_s
     if exited is not None:
         print(
             f"aiecon serve: the {exited.name} exited with code {exited.process.returncode}; stopping the rest",
@@ -140,15 +158,21 @@ def terminate(children: Sequence[Child]) -> None:
 
 
 def free_dead_runs() -> None:
-    """The startup sweep (``run_recovery.py``), before the daemon starts: a run whose worker died with the
-    machine or the previous ``serve`` would otherwise keep the ``duckdb_warehouse`` slot, and every
-    scheduled run would wait for ever."""
-    import dagster as dg
+    """The sweep (``run_recovery.py``): before the daemon starts, then every ``SWEEP_EVERY_S``. A run whose
+    worker died (with the machine, the previous ``serve``, or alone: OOM-killed while the daemon lives on)
+    would otherwise keep the ``duckdb_warehouse`` slot, and every scheduled run would wait for ever; the
+    DefaultRunLauncher does not watch its workers."""
+    from dagster_project.run_recovery import sweep_current_instance
 
-    from dagster_project.run_recovery import sweep_and_print
+    sweep_current_instance()
 
-    with dg.DagsterInstance.get() as instance:
-        sweep_and_print(instance)
+
+def sweep_now() -> None:
+    """``free_dead_runs`` while serving: a failed sweep is reported and retried at the next interval."""
+    try:
+        free_dead_runs()
+    except Exception as error:  # the service outlives a failed sweep; the next one tries again
+        print(f"aiecon serve: the dead-run sweep failed: {error}", file=sys.stderr, flush=True)
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,17 @@ def test_serve_turns_schedules_on_unless_the_environment_says_off(monkeypatch):
     assert child_environment()["AIECON_SCHEDULES"] == "off"
 
 
+def test_relative_paths_reach_the_children_absolute(monkeypatch, tmp_path):
+    from dagster_project.serve import child_environment
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AIECON_DATA_DIR", "data")
+    monkeypatch.setenv("AIECON_WAREHOUSE", "./wh/warehouse.duckdb")
+    env = child_environment()
+    assert env["AIECON_DATA_DIR"] == str(tmp_path / "data")
+    assert env["AIECON_WAREHOUSE"] == str(tmp_path / "wh" / "warehouse.duckdb")
+
+
 def test_the_schedules_default_status_follows_the_setting(monkeypatch):
     import dagster as dg
 
@@ -134,3 +146,28 @@ def test_the_schedules_default_status_follows_the_setting(monkeypatch):
     assert schedule_status() == dg.DefaultScheduleStatus.STOPPED
     monkeypatch.setenv("AIECON_SCHEDULES", "on")
     assert schedule_status() == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_the_serve_loop_sweeps_dead_runs_every_interval_and_outlives_a_failed_sweep(monkeypatch, capsys):
+    import threading
+
+    import dagster_project.serve as serve
+
+    sweeps = []
+
+    def sweep() -> None:
+        sweeps.append(time.monotonic())
+        if len(sweeps) == 1:
+            raise RuntimeError("instance storage locked")
+
+    monkeypatch.setattr(serve, "free_dead_runs", sweep)
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    stop = threading.Event()
+    threading.Timer(3.0, stop.set).start()
+    try:
+        assert serve.supervise([serve.Child("daemon", sleeper)], stop, sweep_every_s=0.4) == 0
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert 3 <= len(sweeps) <= 7, sweeps  # at each 0.5 s poll for 3 s (about 5), the first one failing
+    assert "the dead-run sweep failed: instance storage locked" in capsys.readouterr().err
