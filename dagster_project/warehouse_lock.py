@@ -23,7 +23,7 @@ import socket
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,6 +60,9 @@ _held: dict[Path, tuple[int, int]] = {}
 _guard = threading.Lock()
 
 
+BUSY_PHRASE = "is being written by another run"
+
+
 def busy_message(path: Path, holder: dict) -> str:
     """The one line a refused writer prints."""
     who = (
@@ -68,9 +71,7 @@ def busy_message(path: Path, holder: dict) -> str:
         if holder
         else f"holder unknown: see {path}"
     )
-    return (
-        f"the warehouse {_warehouse_label()} is being written by another run ({who}): wait for it or stop it"
-    )
+    return f"the warehouse {_warehouse_label()} {BUSY_PHRASE} ({who}): wait for it or stop it"
 
 
 def read_holder(path: Path) -> dict:
@@ -108,8 +109,12 @@ def warehouse_writer(command: str | None = None) -> Iterator[Path]:
             "command": command or _command_line(),
             "since": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(holder).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(holder).encode(), 0)
+        except OSError:  # a full disk: never keep a lock nobody will release
+            _release(fd)
+            raise
         with _guard:
             _held[path] = (fd, 1)
     try:
@@ -121,6 +126,41 @@ def warehouse_writer(command: str | None = None) -> Iterator[Path]:
                 _held[path] = (fd, depth - 1)
             else:
                 del _held[path]
-                os.ftruncate(fd, 0)  # no holder line left behind by a finished run
-                fcntl.flock(fd, fcntl.LOCK_UN)
-                os.close(fd)
+                try:
+                    os.ftruncate(fd, 0)  # no holder line left behind by a finished run
+                finally:
+                    _release(fd)
+
+
+def _release(fd: int) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+# A Dagster step that finds the warehouse busy (``aiecon build``, ``aiecon prune``, another instance) waits
+# and tries again, rather than fail as if its vendor or dbt had failed.
+STEP_BUSY_RETRIES = 10
+STEP_BUSY_WAIT_S = 60
+
+
+@contextmanager
+def step_warehouse_writer(command: str) -> Iterator[Path]:
+    """``warehouse_writer`` for a Dagster step: a busy warehouse asks Dagster to retry the step (up to
+    ``STEP_BUSY_RETRIES`` times, ``STEP_BUSY_WAIT_S`` apart); when the retries run out the step fails with the
+    busy line, which ``is_busy_failure`` recognises (the failure sensor then asks for no partial run)."""
+    import dagster as dg
+
+    stack = ExitStack()
+    try:
+        path = stack.enter_context(warehouse_writer(command))
+    except WarehouseBusy as busy:
+        raise dg.RetryRequested(max_retries=STEP_BUSY_RETRIES, seconds_to_wait=STEP_BUSY_WAIT_S) from busy
+    with stack:
+        yield path
+
+
+def is_busy_failure(message: str) -> bool:
+    """Whether a step failed because another writer held the warehouse (``busy_message``)."""
+    return BUSY_PHRASE in message

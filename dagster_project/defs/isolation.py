@@ -25,6 +25,7 @@ from datetime import date
 import dagster as dg
 
 from dagster_project.errors import one_line
+from dagster_project.warehouse_lock import is_busy_failure
 from ingestion.vendors import VENDORS
 
 MISSING_VENDORS_TAG = "aiecon/missing_vendors"  # comma list of the vendors a partial run leaves out
@@ -64,7 +65,8 @@ def partial_run_request(
 
     Warranted when the run was not itself a partial run (never loop), it failed in steps (``step_failures``:
     step key -> error message), and every failed step is a vendor's (its ingest or a gate on its raw tables):
-    dbt or publish failing is the whole partition's problem. The request: the failed run's assets and checks
+    dbt or publish failing is the whole partition's problem, and so is a step that found the warehouse held
+    by another writer after its retries (``warehouse_lock.is_busy_failure``). The request: the failed run's assets and checks
     without the failed vendors' raw assets and their checks, the same partition or range, and tags naming the
     missing vendors, the cause, and the failed run. ``landed_vendors``: vendors whose every raw table the failed
     run landed with its gates passed; their raw is current, so the partial run does not pull them again (nor
@@ -72,6 +74,8 @@ def partial_run_request(
     """
     if PARTIAL_OF_TAG in run_tags or not step_failures:
         return None
+    if any(is_busy_failure(message) for message in step_failures.values()):
+        return None  # another writer held the warehouse: no vendor failed, the next run loads them all
     vendors_of_failures = {step: vendor_steps.steps.get(step) for step in step_failures}
     if None in vendors_of_failures.values():
         return None

@@ -28,7 +28,7 @@ from dagster_project.defs.dlt.pipelines import create_every_missing_raw_table
 from dagster_project.defs.isolation import PARTIAL_OF_TAG, missing_reasons, missing_vendors
 from dagster_project.partitions import daily_partitions
 from dagster_project.settings import warehouse_path
-from dagster_project.warehouse_lock import warehouse_writer
+from dagster_project.warehouse_lock import step_warehouse_writer
 from ingestion.core.windows import Window
 
 
@@ -82,7 +82,11 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     # dbt inherits this process's environment: pin it to the warehouse dlt just wrote, whatever the
     # environment said (AIECON_DATA_DIR alone, a relative path, nothing).
     # The writer lock for the whole dbt build; dbt dies with this process (dagster_project/child_processes.py).
-    with _environment(AIECON_WAREHOUSE=str(warehouse_path())), warehouse_writer(), dbt_dies_with_run():
+    with (
+        _environment(AIECON_WAREHOUSE=str(warehouse_path())),
+        step_warehouse_writer(f"dagster run {context.run_id} (dbt build)"),
+        dbt_dies_with_run(),
+    ):
         # staging reads every registered vendor's raw tables: a disabled or never-loaded vendor's are made empty
         if created := create_every_missing_raw_table():
             context.log.info(f"raw tables created empty (no load yet): {created}")

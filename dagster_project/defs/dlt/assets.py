@@ -18,7 +18,7 @@ from dagster_project.check import require_valid_settings_in_step
 from dagster_project.defs.dlt.pipelines import vendor_pipeline
 from dagster_project.errors import cause_fields, root_cause_line
 from dagster_project.partitions import daily_partitions
-from dagster_project.warehouse_lock import warehouse_writer
+from dagster_project.warehouse_lock import step_warehouse_writer
 from ingestion.core.dlt_resources import append_into_empty_windows, discard_pending_packages
 from ingestion.core.raw_table import RawTable
 from ingestion.core.vendor import Vendor
@@ -66,7 +66,7 @@ def _ingest_assets(v: Vendor) -> dg.AssetsDefinition:
         context.log.info(f"{vendor}: pulling {window.start.isoformat()} .. {window.end.isoformat()}")
         # A fresh pipeline per run: it picks up the warehouse path configured now, not at import.
         source, pipeline = make_source(window.start, window.end), vendor_pipeline(vendor)
-        with warehouse_writer(f"dagster run {context.run_id} ({vendor} ingest)"):  # one writer at a time
+        with step_warehouse_writer(f"dagster run {context.run_id} ({vendor} ingest)"):  # one writer at a time
             if discarded := discard_pending_packages(pipeline):  # a killed run's load: never this window's
                 context.log.warning(f"{vendor}: discarded load package(s) a killed run left: {discarded}")
             appended = append_into_empty_windows(pipeline, source)

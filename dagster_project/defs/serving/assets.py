@@ -9,12 +9,12 @@ from dagster_project.defs.dbt.assets import warehouse_dbt_models
 from dagster_project.defs.dlt.assets import WAREHOUSE_POOL
 from dagster_project.defs.isolation import PARTIAL_OF_TAG, missing_reasons, missing_vendors
 from dagster_project.defs.quality.per_day import evaluations, judged_days, step_days
-from dagster_project.defs.serving.publish import PUBLISHED_SCHEMA, build_serving_copy, export_parquet
+from dagster_project.defs.serving.publish import PUBLISHED_SCHEMA, export_parquet, publish_marts
 from dagster_project.destination import destination_name
 from dagster_project.partitions import daily_partitions
 from dagster_project.settings import parquet_dir, serving_path, warehouse_path
 from dagster_project.warehouse import read_connection
-from dagster_project.warehouse_lock import warehouse_writer
+from dagster_project.warehouse_lock import step_warehouse_writer
 from ingestion.core.windows import Window
 
 MART_KEYS = sorted(
@@ -35,14 +35,18 @@ MART_KEYS = sorted(
         "(docs/serving.md)."
     ),
 )
-@warehouse_writer("dagster publish")  # one writer at a time (dagster_project/warehouse_lock.py)
 def published_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    # One writer at a time (dagster_project/warehouse_lock.py): a busy warehouse retries the step.
+    with step_warehouse_writer(f"dagster run {context.run_id} (publish)"):
+        return _publish(context)
+
+
+def _publish(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     tw = context.partition_time_window
     first_day, end_day = Window(tw.start, tw.end).day_span
     if destination_name() == "postgres":
         return _publish_from_postgres(first_day, end_day)
-    counts = build_serving_copy(warehouse_path(), serving_path())
-    files = export_parquet(warehouse_path(), parquet_dir(), first_day, end_day)
+    counts, files = publish_marts(warehouse_path(), serving_path(), parquet_dir(), first_day, end_day)
     metadata: Mapping[str, dg.RawMetadataValue] = {
         "serving_copy": dg.MetadataValue.path(str(serving_path())),
         "parquet_dir": dg.MetadataValue.path(str(parquet_dir())),

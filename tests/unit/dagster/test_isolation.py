@@ -112,6 +112,16 @@ def test_no_partial_run_when_anything_but_a_vendor_failed(failures):
     assert request(failures) is None
 
 
+def test_a_step_that_found_the_warehouse_busy_asks_for_no_partial_run():
+    # the line warehouse_lock.busy_message writes; no vendor failed, so none may be reported missing
+    busy = (
+        "the warehouse /data/warehouse.duckdb is being written by another run (pid 7 on host h, "
+        "`aiecon build --first 2026-03-03 --last 2026-03-03`, since 2026-03-04T02:30:00+00:00): wait for it"
+    )
+    assert request({"beta_ingest": busy}) is None
+    assert request({"beta_ingest": busy, "alpha_ingest": "alpha: HTTP 503"}) is None
+
+
 def test_a_partial_run_that_fails_never_asks_for_another():
     tags = {**DAY, PARTIAL_OF_TAG: "run-0", MISSING_VENDORS_TAG: "alpha"}
     assert request({"beta_ingest": "boom"}, tags=tags) is None

@@ -89,3 +89,29 @@ def test_an_exception_inside_releases_the_lock(warehouse: Path) -> None:
         raise ValueError("boom")
     with warehouse_writer():  # not refused: this process no longer holds a stale nested count
         pass
+
+
+def test_a_dagster_step_retries_on_a_busy_warehouse_then_fails_with_the_busy_line(
+    warehouse: Path, holder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dagster as dg
+
+    import dagster_project.warehouse_lock as lock
+    from dagster_project.defs.isolation import step_failures_of
+
+    monkeypatch.setattr(lock, "STEP_BUSY_RETRIES", 2)
+    monkeypatch.setattr(lock, "STEP_BUSY_WAIT_S", 0)
+    attempts = []
+
+    @dg.asset
+    def writes_the_warehouse() -> None:
+        attempts.append(1)
+        with lock.step_warehouse_writer("test step"):
+            pytest.fail("the step got the lock another process holds")
+
+    result = dg.materialize([writes_the_warehouse], raise_on_error=False)
+    assert not result.success
+    assert len(attempts) == 3, attempts  # the first try and two retries
+    (message,) = step_failures_of(result.all_events).values()
+    assert lock.is_busy_failure(message), message
+    assert f"pid {holder.pid}" in message and "holder-cmd --day 1" in message, message
