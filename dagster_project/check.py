@@ -73,6 +73,13 @@ def setting_problems(vendors: Iterable[Vendor] | None = None) -> dict[str, list[
             if lines and s.required and s.group not in ("core", "postgres") and s.raw() is None:
                 lines = [f"{lines[0]}: needed by vendor {s.group} (enabled; AIECON_VENDORS can leave it out)"]
             found.setdefault(s.group, []).extend(lines)
+    if "postgres" in groups:
+        from dagster_project.postgres_extra import require_postgres_extra
+
+        try:
+            require_postgres_extra()
+        except SettingError as error:
+            found.setdefault("postgres", []).append(str(error))
     return {group: lines for group, lines in found.items() if lines}
 
 

@@ -159,7 +159,7 @@ class VendorAPIError(RuntimeError):
         settings: SettingNames | None = None,
     ):
         self.vendor, self.status, self.attempts = vendor, status, attempts
-        self.endpoint = _redact_url(url)
+        self.endpoint = redact_url(url)
         self.outcome = outcome or (f"HTTP {status}" if status is not None else "no response")
         self.advice = _advice(status, self.outcome, settings or SettingNames())
         self.detail = _one_line(detail)
@@ -176,7 +176,7 @@ def _one_line(text: str, limit: int = DETAIL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _redact_url(url: str) -> str:
+def redact_url(url: str) -> str:
     """Scheme, host and path only: query strings can carry ids we would rather not spread into logs, and
     a user:password in the authority is left out too."""
     parts = urlsplit(url)
@@ -405,7 +405,7 @@ class VendorClient:
                 "%s: %s %s -> %s (%s); retry %d/%d in %.2fs",
                 self.vendor,
                 method,
-                _redact_url(url),
+                redact_url(url),
                 result.status or result.outcome,
                 _one_line(self._redacted(result.detail)),
                 attempt,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,6 +25,8 @@ KINDS = ("int", "float", "bool", "str", "url", "list", "enum", "secret", "path",
 # One field of a 5-field cron expression: numbers, names (MON, JAN), *, ranges, steps and lists. A shape check
 # only (the core stays free of Dagster); the schedules still ask Dagster whether it can use the expression.
 CRON_FIELD = re.compile(r"^[0-9A-Za-z*?]+(?:[-/][0-9A-Za-z*]+)*(?:,[0-9A-Za-z*?]+(?:[-/][0-9A-Za-z*]+)*)*$")
+# Each field's numbers: minute, hour, day of month, month, day of week (0 and 7 are Sunday).
+CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("0", "false", "no", "off")
 
@@ -35,6 +37,29 @@ class SettingError(ValueError):
     def __init__(self, name: str, message: str):
         self.name = name
         super().__init__(message)
+
+
+def _cron_numbers_in_range(field: str, low: int, high: int) -> bool:
+    """Whether every number of a cron field lies in its range and every step is at least 1 (names such as
+    MON or JAN are left to the shape check)."""
+    for part in field.split(","):
+        base, _, step = part.partition("/")
+        if step and (not step.isdigit() or int(step) < 1):
+            return False
+        if any(bound.isdigit() and not low <= int(bound) <= high for bound in base.split("-")):
+            return False
+    return True
+
+
+def _without_userinfo(url: str) -> str:
+    """A URL with any ``user:password@`` replaced: an error line never shows credentials."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(hidden: not a URL)"
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc="(hidden)@" + parts.netloc.rsplit("@", 1)[1]).geturl()
 
 
 def today_utc() -> date:
@@ -64,6 +89,10 @@ class Setting:
     group: str = "core"
     not_future: bool = False  # a date: not after today (UTC)
     shown_default: str | None = None  # what .env.example / README say when ``default`` is None
+    # A rule the kind cannot say (e.g. "0 or at least 31"): the parsed value must pass it; ``expects`` is
+    # then what the error message says a valid value looks like.
+    valid: Callable[[Any], bool] | None = None
+    expects: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -75,6 +104,8 @@ class Setting:
 
     def expected(self) -> str:
         """What a valid value looks like, for an error message."""
+        if self.expects:
+            return self.expects
         if self.kind in ("int", "float"):
             what = "an integer" if self.kind == "int" else "a number"
             low, high = self.minimum, self.maximum
@@ -101,12 +132,17 @@ class Setting:
         return "a non-empty value"
 
     def _bad(self, text: str) -> SettingError:
-        shown = "(hidden)" if self.secret else repr(text)
+        shown = "(hidden)" if self.secret else repr(_without_userinfo(text) if self.kind == "url" else text)
         return SettingError(self.name, f"{self.name}={shown}: expected {self.expected()}")
 
     def parse(self, text: str) -> Any:
         """The typed value of ``text``; SettingError (one line) when it is malformed or out of range."""
-        text = text.strip()
+        parsed = self._parse(text.strip())
+        if self.valid is not None and not self.valid(parsed):
+            raise self._bad(text.strip())
+        return parsed
+
+    def _parse(self, text: str) -> Any:
         if self.kind in ("int", "float"):
             try:
                 number: float = int(text) if self.kind == "int" else float(text)
@@ -141,7 +177,10 @@ class Setting:
             return self._choice(text, text)
         if self.kind == "cron":
             fields = text.split()
-            if len(fields) != 5 or not all(CRON_FIELD.match(f) for f in fields):
+            if len(fields) != 5 or not all(
+                CRON_FIELD.match(f) and _cron_numbers_in_range(f, low, high)
+                for f, (low, high) in zip(fields, CRON_RANGES, strict=True)
+            ):
                 raise self._bad(text)
             return " ".join(fields)
         if self.kind == "date":
@@ -223,6 +262,10 @@ def render_env_example(settings: Iterable[Setting], header: str) -> str:
 def _s(name: str, kind: str, default: str | None, doc: str, **extra: Any) -> Setting:
     return Setting(name, kind, default, doc, **extra)
 
+
+# Raw days a daily run and the trace marts re-read (the late-data look-back, trace_span_days): less would
+# delete what the next rebuild needs.
+RAW_RETENTION_MIN_DAYS = 31
 
 CORE_SETTINGS: tuple[Setting, ...] = (
     # where things live
@@ -363,8 +406,10 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         "AIECON_RAW_RETENTION_DAYS",
         "int",
         "400",
-        "days of raw rows kept, by _day (0, or at least 31)",
+        f"days of raw rows kept, by _day (0, or at least {RAW_RETENTION_MIN_DAYS})",
         minimum=0,
+        valid=lambda days: days == 0 or days >= RAW_RETENTION_MIN_DAYS,
+        expects=f"0 (keep for ever) or an integer >= {RAW_RETENTION_MIN_DAYS}",
     ),
     _s(
         "AIECON_QUARANTINE_RETENTION_DAYS",

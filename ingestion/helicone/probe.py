@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingestion.core.http_client import redact_url
 from ingestion.core.probe import last_closed_hour, probe_client
 from ingestion.helicone.settings import HeliconeSettings
 from ingestion.helicone.source import QUERY_PATH, SETTINGS, unwrap, window_filter
@@ -18,4 +19,4 @@ def probe(timeout_s: float) -> str:
     }
     with probe_client("helicone", s.base_url, auth, SETTINGS, timeout_s) as client:
         unwrap(client.post(QUERY_PATH, body), QUERY_PATH)
-    return f"POST {s.base_url.rstrip('/')}{QUERY_PATH}"
+    return f"POST {redact_url(s.base_url.rstrip('/') + QUERY_PATH)}"

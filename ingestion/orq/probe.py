@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingestion.core.http_client import redact_url
 from ingestion.core.probe import last_closed_hour, probe_client
 from ingestion.core.windows import iso_z
 from ingestion.orq.settings import OrqSettings
@@ -16,4 +17,4 @@ def probe(timeout_s: float) -> str:
         "orq", s.base_url, {"Authorization": f"Bearer {s.api_key}"}, SETTINGS, timeout_s
     ) as client:
         client.post(TRACES_SEARCH_PATH, body)
-    return f"POST {s.base_url.rstrip('/')}{TRACES_SEARCH_PATH}"
+    return f"POST {redact_url(s.base_url.rstrip('/') + TRACES_SEARCH_PATH)}"

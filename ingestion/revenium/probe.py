@@ -4,6 +4,7 @@ team id on the platform)."""
 
 from __future__ import annotations
 
+from ingestion.core.http_client import redact_url
 from ingestion.core.probe import last_closed_hour, probe_client
 from ingestion.core.windows import iso_z
 from ingestion.revenium.settings import ReveniumSettings
@@ -25,4 +26,7 @@ def probe(timeout_s: float) -> str:
     bearer = {"Authorization": f"Bearer {s.api_key}"}
     with probe_client("revenium", s.analytics_base_url, bearer, ANALYTICS_SETTINGS, timeout_s) as client:
         client.get(COST_BY_PROVIDER_PATH, dates)
-    return f"GET {s.base_url.rstrip('/')}{COMPLETIONS_PATH}, GET {s.analytics_base_url.rstrip('/')}{COST_BY_PROVIDER_PATH}"
+    return (
+        f"GET {redact_url(s.base_url.rstrip('/') + COMPLETIONS_PATH)}, "
+        f"GET {redact_url(s.analytics_base_url.rstrip('/') + COST_BY_PROVIDER_PATH)}"
+    )

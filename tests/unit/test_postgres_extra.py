@@ -39,3 +39,14 @@ def test_postgres_settings_and_the_cli_refuse_without_it(monkeypatch, capsys):
 
     assert main(["postgres", "up"]) == 1
     assert "ai-economics-warehouse[postgres]" in capsys.readouterr().err
+
+
+def test_aiecon_check_names_a_missing_extra_on_postgres_only(monkeypatch):
+    from dagster_project.check import setting_problems
+
+    _without(monkeypatch, "psycopg2")
+    monkeypatch.setenv("AIECON_PG_PASSWORD", "not-a-real-password")
+    monkeypatch.setenv("AIECON_DESTINATION", "postgres")
+    assert any("psycopg2-binary not installed" in line for line in setting_problems([]).get("postgres", []))
+    monkeypatch.setenv("AIECON_DESTINATION", "duckdb")
+    assert "postgres" not in setting_problems([])

@@ -107,6 +107,31 @@ def test_a_valid_value_parses_to_its_type(kind, text, extra, expected):
             {},
             "X_TEST='30;2 * * * *': expected a cron expression of 5 fields, e.g. '30 2 * * *'",
         ),
+        # the right shape, numbers out of their field's range (minute 0-59, hour 0-23, month 1-12), a step 0
+        (
+            "cron",
+            "61 2 * * *",
+            {},
+            "X_TEST='61 2 * * *': expected a cron expression of 5 fields, e.g. '30 2 * * *'",
+        ),
+        (
+            "cron",
+            "30 24 * * *",
+            {},
+            "X_TEST='30 24 * * *': expected a cron expression of 5 fields, e.g. '30 2 * * *'",
+        ),
+        (
+            "cron",
+            "0 0 1 0-12 *",
+            {},
+            "X_TEST='0 0 1 0-12 *': expected a cron expression of 5 fields, e.g. '30 2 * * *'",
+        ),
+        (
+            "cron",
+            "*/0 * * * *",
+            {},
+            "X_TEST='*/0 * * * *': expected a cron expression of 5 fields, e.g. '30 2 * * *'",
+        ),
     ],
 )
 def test_a_bad_value_is_one_line_naming_variable_value_and_expectation(kind, text, extra, message):
@@ -119,6 +144,12 @@ def test_a_day_after_today_is_refused_where_days_must_have_happened():
     message = error_of("date", tomorrow, not_future=True)
     assert message.startswith(f"X_TEST='{tomorrow}': expected a date YYYY-MM-DD not after today")
     assert parsed("date", today_utc().isoformat(), not_future=True) == today_utc()
+
+
+def test_a_malformed_url_is_echoed_without_its_credentials():
+    message = error_of("url", "https://svc:s3cr3t@proxy.example.com:abc/v1")
+    assert "s3cr3t" not in message and "svc" not in message, message
+    assert message.startswith("X_TEST='https://(hidden)@proxy.example.com:abc/v1': expected an http(s) URL")
 
 
 def test_a_secret_is_never_echoed():
@@ -177,6 +208,12 @@ def test_the_retry_policy_defaults_are_the_declared_ones(monkeypatch):
             ",,,",
             "ingestion.revenium.settings:ReveniumSettings.from_env",
             "REVENIUM_TEAM_IDS=',,,': expected a comma-separated list of at least one item",
+        ),
+        (
+            "AIECON_RAW_RETENTION_DAYS",
+            "10",
+            "dagster_project.defs.retention:RetentionPolicy.from_settings",
+            "AIECON_RAW_RETENTION_DAYS='10': expected 0 (keep for ever) or an integer >= 31",
         ),
         (
             "HELICONE_BASE_URL",
