@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,12 +32,6 @@ SERVING_CATALOG = "serving"
 # loses nothing in the older format, so no reader needs a newer one.
 SERVING_STORAGE_VERSION = "v1.1.0"
 READ_ONLY = 0o444
-
-
-@dataclass(frozen=True)
-class PublishResult:
-    tables: dict[str, int]  # table -> rows in the serving copy
-    parquet_files: int
 
 
 def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, list[str]]]:
@@ -60,23 +53,8 @@ def _literal(path: Path) -> str:
 
 def build_serving_copy(warehouse: Path, serving: Path, *, grace: timedelta = GRACE) -> dict[str, int]:
     """Write the marts into a new version of the serving copy and point ``serving`` at it; rows per table."""
-    counts: dict[str, int] = {}
     with staging_folder(serving) as staged:
-        path, spill = staged / serving.name, staged / "spill"
-        # in memory, tables bigger than memory spill into the staging folder (not into the working directory)
-        with duckdb.connect(config={"temp_directory": str(spill)}) as con:
-            con.execute(f"attach {_literal(warehouse)} as warehouse (read_only)")
-            con.execute(f"attach {_literal(path)} as published (storage_version '{SERVING_STORAGE_VERSION}')")
-            con.execute(f"create schema published.{PUBLISHED_SCHEMA}")
-            for table, _ in _relations(con, "warehouse"):
-                target = f"published.{PUBLISHED_SCHEMA}.{_quote(table)}"
-                con.execute(
-                    f"create table {target} as select * from warehouse.{PUBLISHED_SCHEMA}.{_quote(table)}"
-                )
-                counts[table] = con.execute(f"select count(*) from {target}").fetchone()[0]
-            con.execute("detach published")  # checkpoints: the file is complete, no WAL beside it
-        shutil.rmtree(spill, ignore_errors=True)
-        path.chmod(READ_ONLY)
+        counts = _write_serving_copy(warehouse, staged / serving.name)
         switch_to(serving, staged, is_file=True, grace=grace)
     return counts
 
@@ -86,27 +64,72 @@ def export_parquet(
 ) -> int:
     """Publish a new Parquet version: the days [first_day, end_day) of every daily mart and every other mart
     whole are written, the other days are linked from the previous version; return the files written."""
-    previous = current_version(out_dir) or (out_dir if out_dir.is_dir() else None)
-    written = 0
     with staging_folder(out_dir) as staged:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            catalog = con.execute("select current_database()").fetchone()[0]
-            for table, columns in _relations(con, catalog):
-                source = f"{PUBLISHED_SCHEMA}.{_quote(table)}"
-                if "day" not in columns:
-                    _copy(con, f"select * from {source}", staged / table / "data.parquet")
-                    written += 1
-                    continue
-                if previous is not None:
-                    _link_days_outside(previous / table, staged / table, first_day, end_day)
-                day = first_day
-                while day < end_day:
-                    query = f"select * from {source} where day = date '{day.isoformat()}'"
-                    if con.execute(f"select count(*) from ({query})").fetchone()[0]:
-                        _copy(con, query, staged / table / f"day={day.isoformat()}" / "data.parquet")
-                        written += 1
-                    day += timedelta(days=1)  # an empty day has no folder in the new version
+        written = _write_parquet(warehouse, staged, _previous_parquet(out_dir), first_day, end_day)
         switch_to(out_dir, staged, is_file=False, grace=grace)
+    return written
+
+
+def publish_marts(
+    warehouse: Path, serving: Path, out_dir: Path, first_day: date, end_day: date, *, grace: timedelta = GRACE
+) -> tuple[dict[str, int], int]:
+    """The serving copy and the Parquet version written in full first, then both switched: a failure while
+    writing either (a full disk) leaves both as they were. Rows per table and Parquet files written."""
+    with staging_folder(serving) as staged_copy, staging_folder(out_dir) as staged_parquet:
+        counts = _write_serving_copy(warehouse, staged_copy / serving.name)
+        written = _write_parquet(warehouse, staged_parquet, _previous_parquet(out_dir), first_day, end_day)
+        switch_to(serving, staged_copy, is_file=True, grace=grace)
+        switch_to(out_dir, staged_parquet, is_file=False, grace=grace)
+    return counts, written
+
+
+def _write_serving_copy(warehouse: Path, path: Path) -> dict[str, int]:
+    """The marts copied into a new DuckDB file ``path`` (in a staging folder), read-only; rows per table."""
+    counts: dict[str, int] = {}
+    spill = path.parent / "spill"
+    # in memory, tables bigger than memory spill into the staging folder (not into the working directory)
+    with duckdb.connect(config={"temp_directory": str(spill)}) as con:
+        con.execute(f"attach {_literal(warehouse)} as warehouse (read_only)")
+        con.execute(f"attach {_literal(path)} as published (storage_version '{SERVING_STORAGE_VERSION}')")
+        con.execute(f"create schema published.{PUBLISHED_SCHEMA}")
+        for table, _ in _relations(con, "warehouse"):
+            target = f"published.{PUBLISHED_SCHEMA}.{_quote(table)}"
+            con.execute(
+                f"create table {target} as select * from warehouse.{PUBLISHED_SCHEMA}.{_quote(table)}"
+            )
+            counts[table] = con.execute(f"select count(*) from {target}").fetchone()[0]
+        con.execute("detach published")  # checkpoints: the file is complete, no WAL beside it
+    shutil.rmtree(spill, ignore_errors=True)
+    path.chmod(READ_ONLY)
+    return counts
+
+
+def _previous_parquet(out_dir: Path) -> Path | None:
+    return current_version(out_dir) or (out_dir if out_dir.is_dir() else None)
+
+
+def _write_parquet(
+    warehouse: Path, staged: Path, previous: Path | None, first_day: date, end_day: date
+) -> int:
+    """The Parquet files of a new version into ``staged``; return the files written."""
+    written = 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        catalog = con.execute("select current_database()").fetchone()[0]
+        for table, columns in _relations(con, catalog):
+            source = f"{PUBLISHED_SCHEMA}.{_quote(table)}"
+            if "day" not in columns:
+                _copy(con, f"select * from {source}", staged / table / "data.parquet")
+                written += 1
+                continue
+            if previous is not None:
+                _link_days_outside(previous / table, staged / table, first_day, end_day)
+            day = first_day
+            while day < end_day:
+                query = f"select * from {source} where day = date '{day.isoformat()}'"
+                if con.execute(f"select count(*) from ({query})").fetchone()[0]:
+                    _copy(con, query, staged / table / f"day={day.isoformat()}" / "data.parquet")
+                    written += 1
+                day += timedelta(days=1)  # an empty day has no folder in the new version
     return written
 
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from dagster_project.defs.serving import publish
-from dagster_project.defs.serving.publish import build_serving_copy, export_parquet
+from dagster_project.defs.serving.publish import build_serving_copy, export_parquet, publish_marts
 from dagster_project.defs.serving.versions import current_version, prune, versions_dir
 
 MARCH_1, MARCH_2, MARCH_3 = date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)
@@ -57,6 +57,31 @@ def test_a_publish_that_fails_half_way_changes_no_table(tmp_path, monkeypatch):
     assert list(versions_dir(out).glob(".staging-*")) == [], "the failed publish's files are removed"
     monkeypatch.undo()
     export_parquet(warehouse, out, MARCH_1, MARCH_3)
+    assert costs(out) == {"a_daily": {2.0}, "b_daily": {2.0}, "models": {2.0}}
+
+
+def test_a_parquet_export_that_fails_leaves_the_serving_copy_on_the_previous_publish(tmp_path, monkeypatch):
+    warehouse, serving, out = tmp_path / "w.duckdb", tmp_path / "serving.duckdb", tmp_path / "parquet"
+    make_warehouse(warehouse, 1.0)
+    publish_marts(warehouse, serving, out, MARCH_1, MARCH_3)
+    make_warehouse(warehouse, 2.0)
+
+    def fail(*_):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(publish, "_copy", fail)
+    with pytest.raises(OSError, match="disk full"):
+        publish_marts(warehouse, serving, out, MARCH_1, MARCH_3)
+    with duckdb.connect(str(serving), read_only=True) as con:
+        assert con.execute("select cost from marts.models").fetchall() == [(1.0,)], "the copy moved on alone"
+    assert costs(out) == {"a_daily": {1.0}, "b_daily": {1.0}, "models": {1.0}}
+    assert list(versions_dir(serving).glob(".staging-*")) == [], (
+        "the failed publish's serving copy is removed"
+    )
+    monkeypatch.undo()
+    publish_marts(warehouse, serving, out, MARCH_1, MARCH_3)
+    with duckdb.connect(str(serving), read_only=True) as con:
+        assert con.execute("select cost from marts.models").fetchall() == [(2.0,)]
     assert costs(out) == {"a_daily": {2.0}, "b_daily": {2.0}, "models": {2.0}}
 
 
