@@ -34,7 +34,7 @@ class WarehouseReader(Protocol):
     def table_exists(self, schema: str, table: str) -> bool: ...
 
 
-class _Reader:
+class SqlReader:
     """The queries every reader shares; subclasses only run SQL."""
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
@@ -51,7 +51,7 @@ class _Reader:
         return bool(found[0][0])
 
 
-class _DuckDBReader(_Reader):
+class DuckDBReader(SqlReader):
     def __init__(self, con: Any) -> None:
         self._con = con
 
@@ -66,7 +66,7 @@ class _DuckDBReader(_Reader):
 _DATE, _TIMESTAMP, _TIMESTAMPTZ, _NUMERIC, _JSON, _JSONB = 1082, 1114, 1184, 1700, 114, 3802
 
 
-class _PostgresReader(_Reader):
+class PostgresReader(SqlReader):
     def __init__(self, con: Any) -> None:
         self._con = con
 
@@ -116,7 +116,7 @@ def to_pyformat(sql: str) -> str:
 
 def as_reader(con: WarehouseReader | Any) -> WarehouseReader:
     """A reader as is, or a DuckDB connection opened elsewhere (a test's file) wrapped as one."""
-    return con if isinstance(con, _Reader) else _DuckDBReader(con)
+    return con if isinstance(con, SqlReader) else DuckDBReader(con)
 
 
 @contextmanager
@@ -128,11 +128,11 @@ def read_connection() -> Iterator[WarehouseReader]:
         con = psycopg2.connect(**postgres_settings().psycopg_kwargs())
         try:
             con.set_session(readonly=True, autocommit=True)
-            yield _PostgresReader(con)
+            yield PostgresReader(con)
         finally:
             con.close()
         return
     import duckdb
 
     with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-        yield _DuckDBReader(con)
+        yield DuckDBReader(con)

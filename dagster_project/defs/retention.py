@@ -13,7 +13,7 @@ and ``aiecon prune`` both call it. What it may touch is fixed here, not configur
 0 keeps that kind for ever. Staging, intermediate and marts are never touched: the marts are incremental
 (each run replaces only its window), so the days they hold outlive the raw rows they were built from; only a
 ``--full-refresh`` would rebuild them from what raw still holds (docs/conventions.md, Retention). The raw
-retention is 0 or at least ``RAW_MIN_DAYS``: a daily run re-reads the late-data look-back and the trace marts
+retention is 0 or at least ``RAW_RETENTION_MIN_DAYS``: a daily run re-reads the late-data look-back and the trace marts
 read ``trace_span_days`` (7) around a window, so a shorter retention would change marts of retained days.
 
 In Dagster the job takes the warehouse pool (one writer); both paths hold the warehouse writer lock. (No
@@ -22,7 +22,7 @@ In Dagster the job takes the warehouse pool (one writer); both paths hold the wa
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -32,11 +32,11 @@ from typing import Any, Protocol
 import dagster as dg
 
 from dagster_project.defs.dlt.assets import WAREHOUSE_POOL
+from dagster_project.warehouse import DuckDBReader, PostgresReader, to_pyformat
 from ingestion.core.quarantine import QUARANTINE_TABLE
-from ingestion.core.setting_registry import SettingError, value
+from ingestion.core.setting_registry import RAW_RETENTION_MIN_DAYS, SettingError, value
 from ingestion.vendors import VENDORS
 
-RAW_MIN_DAYS = 31
 DAY_COLUMN = "_day"
 JOB_NAME = "prune_retention"
 
@@ -50,11 +50,11 @@ class RetentionPolicy:
     run_history_days: int
 
     def __post_init__(self) -> None:
-        if 0 < self.raw_days < RAW_MIN_DAYS:
+        if 0 < self.raw_days < RAW_RETENTION_MIN_DAYS:
             raise SettingError(
                 "AIECON_RAW_RETENTION_DAYS",
                 f"AIECON_RAW_RETENTION_DAYS={self.raw_days}: expected 0 (keep for ever) or at least "
-                f"{RAW_MIN_DAYS} (the daily run and the trace marts re-read recent raw days)",
+                f"{RAW_RETENTION_MIN_DAYS} (the daily run and the trace marts re-read recent raw days)",
             )
 
     @classmethod
@@ -90,53 +90,39 @@ class WarehouseWriter(Protocol):
     def delete_before(self, schema: str, table: str, first_kept: date) -> int: ...
 
 
-class _SqlWriter:
-    """Counts and deletes with plain SQL; subclasses only run a statement (``?`` placeholders)."""
+class _Pruning:
+    """Counts and deletes on a warehouse reader's connection (``rows`` and ``table_exists`` from the reader;
+    subclasses add ``_run``, a statement without results, ``?`` placeholders)."""
 
-    def _one(self, sql: str, params: list[Any]) -> Any:
-        raise NotImplementedError
+    rows: Callable[..., list[tuple]]
+    table_exists: Callable[[str, str], bool]
 
     def _run(self, sql: str, params: list[Any]) -> None:
         raise NotImplementedError
 
     def has_table(self, schema: str, table: str) -> bool:
-        sql = "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
-        return bool(self._one(sql, [schema, table]))
+        return self.table_exists(schema, table)
 
     def delete_before(self, schema: str, table: str, first_kept: date) -> int:
         if schema not in {v.dataset for v in VENDORS}:  # a guard, not a setting: marts are never pruned
             raise ValueError(f"retention prunes raw schemas only, not {schema}")
         relation = f'"{schema}"."{table}"'
-        count = self._one(f"select count(*) from {relation} where {DAY_COLUMN} < ?", [first_kept])
+        count = self.rows(f"select count(*) from {relation} where {DAY_COLUMN} < ?", [first_kept])[0][0]
         if count:
             self._run(f"delete from {relation} where {DAY_COLUMN} < ?", [first_kept])
         return int(count)
 
 
-class _DuckDBWriter(_SqlWriter):
+class _DuckDBWriter(_Pruning, DuckDBReader):
     # On the connection itself: a DuckDB cursor is a second connection, outside this one's transaction.
-    def __init__(self, con: Any) -> None:
-        self._con = con
-
-    def _one(self, sql: str, params: list[Any]) -> Any:
-        return self._con.execute(sql, params).fetchone()[0]
-
     def _run(self, sql: str, params: list[Any]) -> None:
         self._con.execute(sql, params)
 
 
-class _PostgresWriter(_SqlWriter):
-    def __init__(self, con: Any) -> None:
-        self._con = con
-
-    def _one(self, sql: str, params: list[Any]) -> Any:
-        with self._con.cursor() as cur:
-            cur.execute(sql.replace("?", "%s"), params)  # our statements hold no other ? or %
-            return cur.fetchone()[0]
-
+class _PostgresWriter(_Pruning, PostgresReader):
     def _run(self, sql: str, params: list[Any]) -> None:
         with self._con.cursor() as cur:
-            cur.execute(sql.replace("?", "%s"), params)
+            cur.execute(to_pyformat(sql), params)
 
 
 def duckdb_writer(con: Any) -> WarehouseWriter:

@@ -4,7 +4,8 @@
     * var source_systems: every source system this deployment ingests (the enabled vendors, AIECON_VENDORS:
       ingestion/vendors.py enabled_vendors(), passed by the orchestrator and aiecon build, so no SQL lists the
       vendors); none when not given. A registered vendor outside it still has its raw tables, created empty
-      (ingestion/core/raw_schema.py), so its staging views build empty and no mart holds a row of it.
+      (ingestion/core/raw_schema.py), so its staging views build empty and no mart holds a row of it (a
+      vendor disabled after it loaded keeps the raw rows it landed, and so its history: docs/partitions.md).
     * var missing_source_systems: the source systems a partial run leaves out because their ingest (or a
       gate on their raw data) failed for the window. The replace_window strategy then keeps their rows of
       the window as they were, in every model with a source_system column

@@ -30,7 +30,6 @@ from ingestion.core.windows import Window
 
 QUARANTINE_TABLE = "quarantine"
 # The quarantined share of a table's rows in a partition above which its raw_rules gate fails.
-DEFAULT_MAX_SHARE = 0.01
 
 QUARANTINE_SCHEMA = pa.schema(
     [

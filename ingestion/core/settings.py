@@ -11,16 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Self
 
-from ingestion.core.setting_registry import Setting, SettingError
-
-# A missing setting is one kind of SettingError; the old name stays for callers that catch it.
-MissingSettingError = SettingError
-
-
-def setting(env_name: str, dlt_key: str, default: str | None = None, secret: bool = False) -> str:
-    """A string setting without a declaration of its own (prefer declaring a ``Setting``)."""
-    kind = "secret" if secret else "str"
-    return Setting(env_name, kind, default, "", dlt_key=dlt_key, required=True).read()
+from ingestion.core.setting_registry import Setting
 
 
 def host_settings(prefix: str, section: str, default_base_url: str, vendor: str) -> tuple[Setting, Setting]:
@@ -57,10 +48,6 @@ class HostSettings:
     @classmethod
     def from_settings(cls, base_url: Setting, api_key: Setting) -> Self:
         return cls(base_url=base_url.read(), api_key=api_key.read())
-
-    @classmethod
-    def read(cls, prefix: str, section: str, default_base_url: str) -> Self:
-        return cls.from_settings(*host_settings(prefix, section, default_base_url, section))
 
     def __repr__(self) -> str:  # keep the key out of any repr that reaches a log
         return f"{type(self).__name__}(base_url={self.base_url!r})"

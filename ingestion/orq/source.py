@@ -52,7 +52,6 @@ BUCKET_METRICS = (
 )
 GROUP_BY = ("project", "provider", "model", "agent", "identity")
 HOUR = timedelta(hours=1)
-SPAN_WORKERS = 4  # concurrent span requests (ORQ_SPAN_WORKERS): one request per trace is the API's only way
 log = logging.getLogger(__name__)
 
 # dlt's config section of the source and its resources: "orq", as when the source was ingestion/orq.py.
