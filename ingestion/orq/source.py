@@ -186,20 +186,27 @@ def trace_spans(client: VendorClient, trace_id: str, limit: int = TRACE_PAGE_LIM
 
 
 def trace_starts(page: list[Any]) -> dict[str, Any]:
-    """``started_at`` by ``trace_id`` of the traces on a page whose spans can be asked for. ``trace_id`` is
-    optional in orq's schema: a trace without one (or with one that is not a string) is skipped here — its
-    spans cannot be asked for — and its row is quarantined by the traces resource (``missing_key``)."""
+    """``started_at`` by ``trace_id`` of the traces on a page: what dates their spans (a span carries its
+    trace's id). ``trace_id`` is optional in orq's schema: a trace without one (or with one that is not a
+    string) has no entry — its row is quarantined by the traces resource (``missing_key``)."""
     started: dict[str, Any] = {}
     for trace in page:
         trace_id = trace.get("trace_id") if isinstance(trace, Mapping) else None
-        if isinstance(trace_id, str) and trace_id:
+        if isinstance(trace_id, str):
             started[trace_id] = trace.get("started_at")
-    skipped = len(page) - len(started)
-    if skipped:
-        log.warning(
-            "orq spans: %d trace(s) without a trace_id skipped (quarantined with the traces)", skipped
-        )
     return started
+
+
+def askable_trace_ids(started: Mapping[str, Any], listed: int) -> list[str]:
+    """The trace ids whose spans can be asked for: an empty id names no ``/v3/traces/{id}/spans``. The
+    traces that cannot be asked (no id, an empty one; ``listed`` traces on the page) are counted in a warning:
+    their spans are not loaded (a span that names such a trace on another trace's list is still dated by it)."""
+    asked = [trace_id for trace_id in started if trace_id]
+    if skipped := listed - len(asked):
+        log.warning(
+            "orq spans: %d trace(s) without a trace_id, or with an empty one: their spans skipped", skipped
+        )
+    return asked
 
 
 def _span_workers() -> int:
@@ -280,9 +287,10 @@ def orq_source(
             for day in window.days():
                 for page in iter_trace_pages(client, day):
                     started = trace_starts(page)
+                    asked = askable_trace_ids(started, len(page))
                     rows = [
                         {**span, "trace_started_at": started.get(span.get("trace_id"))}
-                        for span in spans_of_traces(lambda: _client(progress), list(started))
+                        for span in spans_of_traces(lambda: _client(progress), asked)
                     ]
                     if rows:
                         yield records_to_table(ORQ_SPANS, rows, window)

@@ -501,6 +501,26 @@ def test_an_orq_trace_without_trace_id_is_quarantined_and_its_spans_are_skipped(
     assert [(t, r, c) for t, r, c, _ in quarantine] == [("traces", "missing_key", "trace_id")] * 2
 
 
+def test_an_orq_span_naming_a_trace_with_an_empty_id_is_dated_by_that_trace(data_dir):
+    # Found by the long property profile: an empty trace id is a key (not null) but names no spans endpoint.
+    from ingestion.orq.settings import OrqSettings
+    from ingestion.orq.source import orq_source
+
+    traces = [trace("tr1"), trace("", started_at="2026-03-01T11:00:00.000Z")]
+    with orq_stub(traces, {"tr1": [span("tr1", "s1"), span("", "s2")]}) as stub:
+        source = orq_source(WINDOW.start, WINDOW.end, OrqSettings(stub.url, "test-key"))
+        run_vendor("orq", source.with_resources("traces", "spans"))
+        asked = [p for m, p, _ in stub.requests if p.endswith("/spans")]
+    assert asked == ["/v3/traces/tr1/spans"]  # "/v3/traces//spans" names nothing
+    path = data_dir / "warehouse.duckdb"
+    with duckdb.connect(str(path), read_only=True) as con:
+        spans = con.execute(
+            "select span_id, trace_id, strftime(trace_started_at, '%H:%M') from raw_orq.spans order by 1"
+        ).fetchall()
+    assert spans == [("s1", "tr1", "10:00"), ("s2", "", "11:00")]
+    assert quarantine_rows(path, "raw_orq") == []
+
+
 def test_an_orq_bucket_reported_twice_with_other_figures_is_a_conflicting_duplicate(data_dir):
     from ingestion.orq.settings import OrqSettings
     from ingestion.orq.source import orq_source
