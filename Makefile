@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: setup demo test test-e2e test-fast test-python newest-python test-postgres postgres-install postgres-up postgres-down dev docs validate lint bootstrap-uv clean bench bench-quick
+.PHONY: setup demo test test-e2e test-fast test-python newest-python focus-validator test-postgres postgres-install postgres-up postgres-down dev docs validate lint bootstrap-uv clean bench bench-quick
 
 bootstrap-uv:
 	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
@@ -57,6 +57,18 @@ test-python: bootstrap-uv
 # The newest Python above 3.11 this machine runs (3.13, else 3.12), or nothing: .ci/run's choice of PY.
 newest-python:
 	@$(FIND_PYTHON); for v in 3.13 3.12; do if [ -n "$$(find_python $$v)" ]; then echo $$v; break; fi; done
+
+# The FinOps Foundation's FOCUS validator (PyPI focus-validator, Python 3.12: it pins numpy 1.26 and pandas 2,
+# so it lives in its own venv outside uv.lock; pyarrow < 20 is the last with wheels for that numpy). It bundles
+# the FOCUS 1.2 rules and runs offline (--block-download); its 1.3 rules are fetched from GitHub, not reachable
+# here. tests/e2e/test_focus_validator.py runs it on focus_ai_costs. FOCUS_VALIDATOR_VENV is its path.
+FOCUS_VALIDATOR_VENV ?= .venvs/focus-validator
+focus-validator:
+	@$(FIND_PYTHON); interp="$$(find_python 3.12)"; \
+	if [ -z "$$interp" ]; then echo "no Python 3.12 on this machine: the FOCUS validator needs it" >&2; exit 1; fi; \
+	if [ ! -x $(FOCUS_VALIDATOR_VENV)/bin/focus-validator ]; then \
+	"$$interp" -m venv $(FOCUS_VALIDATOR_VENV) && \
+	$(FOCUS_VALIDATOR_VENV)/bin/pip install -q "focus-validator==2.2.1" "pyarrow<20"; fi
 
 # The PostgreSQL build only: DuckDB/PostgreSQL parity of every mart, the analyst role and the Dagster job on
 # PostgreSQL (own temp cluster).

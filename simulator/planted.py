@@ -1,6 +1,7 @@
 """What the world plants on purpose in its traces, so that tests can check the trace marts find exactly that.
 
-Two kinds of traces are planted, both decided from the seed alone (``world.py`` draws them per trace):
+Two kinds of traces and one kind of call pair are planted, all decided from the seed alone (``world.py``
+draws the traces per trace, the pairs from their own stream):
 
 * **Circular agent patterns.** A *ping-pong* chain (``TraceType.loop_pair``) hands off between two agents,
   A -> B -> A -> ... Every other trace is kept free of cycles: when the random choice of a child's agent
@@ -11,6 +12,11 @@ Two kinds of traces are planted, both decided from the seed alone (``world.py`` 
 * **Anomalous traces.** About ``ANOMALY_SHARE`` of traces have every prompt ``anomaly`` x larger (5-15x,
   outputs by its square root) and a runaway root prompt of at least ``ANOMALY_ROOT_PROMPT`` tokens
   (``runaway_root_prompt``). They are what ``trace_anomalies`` should flag as extreme.
+
+* **Look-alike calls.** About ``LOOK_ALIKE_SHARE`` of the pairs of consecutive calls of a trace that start
+  2-8 s apart (``LOOK_ALIKE_GAP_MS``), neither failed, become twins: the later one makes the same model
+  call with the same tokens and cost as the earlier (a retry, a repeated tool loop). They are two calls,
+  and consolidation across vendors must never take them for one (``look_alike_pairs`` says which).
 
 The marts never read this module; tests compare what the marts find with what it reports.
 
@@ -30,6 +36,10 @@ from simulator import ids
 
 if TYPE_CHECKING:
     from simulator.world import DayCalls
+
+LOOK_ALIKE_SHARE = 0.05
+LOOK_ALIKE_GAP_MS = (2_000, 8_000)
+LOOK_ALIKE_SALT = 0x100C
 
 # Prompt tokens of the root call of a planted anomalous trace, at least (a runaway context).
 ANOMALY_ROOT_PROMPT = 800_000
@@ -96,3 +106,36 @@ def runaway_root_prompt(prompt: np.ndarray, pos: np.ndarray, anomalous: np.ndarr
     which is what an analyst means by an anomalous trace (and what ``trace_anomalies`` flags as extreme).
     """
     return np.where(anomalous & (pos == 0), np.maximum(prompt, ANOMALY_ROOT_PROMPT), prompt)
+
+
+def look_alike_pairs(
+    rng: np.random.Generator, trace: np.ndarray, request_ms: np.ndarray, is_error: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(original, twin) rows to plant: consecutive calls of one trace ``LOOK_ALIKE_GAP_MS`` apart, neither
+    failed, drawn with ``LOOK_ALIKE_SHARE``; a call is in one pair at most."""
+    order = np.lexsort((request_ms, trace))
+    first, second = order[:-1], order[1:]
+    gap = request_ms[second] - request_ms[first]
+    lo, hi = LOOK_ALIKE_GAP_MS
+    eligible = (
+        (trace[first] == trace[second]) & ~is_error[first] & ~is_error[second] & (gap >= lo) & (gap <= hi)
+    )
+    drawn = eligible & (rng.random(len(first)) < LOOK_ALIKE_SHARE)
+    # a twin is never the original of the next pair
+    drawn[1:] &= ~drawn[:-1]
+    return first[drawn], second[drawn]
+
+
+def planted_look_alikes(calls: DayCalls) -> list[tuple[int, int]]:
+    """(original, twin) rows of the day's look-alike pairs, found in the day's calls: consecutive calls of one
+    trace, ``LOOK_ALIKE_GAP_MS`` apart, same model and tokens. (Unplanted pairs this alike do not occur:
+    tokens are drawn from continuous distributions.)"""
+    order = np.lexsort((calls.request_ms, calls.trace))
+    first, second = order[:-1], order[1:]
+    gap = calls.request_ms[second] - calls.request_ms[first]
+    lo, hi = LOOK_ALIKE_GAP_MS
+    same = (calls.trace[first] == calls.trace[second]) & (gap >= lo) & (gap <= hi)
+    for column in ("model", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"):
+        values = getattr(calls, column)
+        same &= values[first] == values[second]
+    return list(zip(first[same].tolist(), second[same].tolist(), strict=True))

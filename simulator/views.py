@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import numpy as np
 
+from simulator.observers import helicone_request_ms
 from simulator.timefmt import day_of_ms
 from simulator.world import DayCalls, World
 
@@ -51,11 +52,12 @@ def all_rows(calls: DayCalls) -> SortedRows:
 
 
 def helicone_rows(calls: DayCalls) -> SortedRows:
-    """Rows the Helicone gateway logged, by (request_created_at, request_id)."""
+    """Rows the Helicone gateway logged, by (request_created_at, request_id), on Helicone's clock."""
     rows = np.flatnonzero(calls.in_helicone)
+    stamped = helicone_request_ms(calls)[rows]
     # The request id is a UUID string; its order is the order of its two halves read as unsigned ints.
-    order = np.lexsort((calls.request_uuid_lo[rows], calls.request_uuid_hi[rows], calls.request_ms[rows]))
-    return _sorted(calls, rows[order])
+    order = np.lexsort((calls.request_uuid_lo[rows], calls.request_uuid_hi[rows], stamped))
+    return SortedRows(rows[order], stamped[order])
 
 
 def orq_rows(calls: DayCalls) -> SortedRows:

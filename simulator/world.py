@@ -18,7 +18,8 @@ How a day is made (the choices, so that analysts know what the demo data means):
   (parent drawn among earlier calls). A child starts a short gap after its parent's response. Some
   chains ping-pong between two agents (A -> B -> A: circular agent patterns; no other trace has a
   cycle), about 1% of traces are anomalous (5-15x the tokens and a runaway root prompt): both planted
-  on purpose (``planted.py`` says which). A share belongs to a squad run (``squadId``: the squad's traces
+  on purpose (``planted.py`` says which). About 5% of the pairs of calls of a trace 2-8 s apart are planted
+  look-alikes: the later makes the same model call with the same tokens and cost (``planted.py``). A share belongs to a squad run (``squadId``: the squad's traces
   of the same hour form one run) and a share to an agentic job (``agenticJobId``, one job per trace).
 * **Who.** Each trace has one organization (customer), one subscriber of that organization, one
   environment (production 88%), a credential (API key alias) per (organization, environment), a region
@@ -212,7 +213,8 @@ class DayCalls:
     trace_loop: np.ndarray  # per trace: bool, a planted ping-pong chain (planted.py)
     trace_anomaly: np.ndarray  # per trace: float, the planted token factor (1.0 = not anomalous)
     _views: dict[Any, Any] = field(default_factory=dict, repr=False)
-    _views_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # re-entrant: a view may be built from other views of the same day (helicone_rows from Helicone's clock)
+    _views_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def __len__(self) -> int:
         return self.n
@@ -552,6 +554,19 @@ class World:
         cache_read_cost = cache_read * prices[:, 2]
         cache_write_cost = cache_write * prices[:, 3]
         total_cost = input_cost + output_cost + cache_read_cost + cache_write_cost
+
+        # ---- planted look-alikes (planted.py), from their own stream: the draws above stay as they were ----
+        original, twin = planted.look_alike_pairs(
+            np.random.default_rng([self.seed, day.toordinal(), planted.LOOK_ALIKE_SALT]),
+            tr,
+            request_ms,
+            is_error,
+        )
+        for column in (
+            model, provider, input_tokens, output, cache_read, cache_write, reasoning,
+            input_cost, output_cost, cache_read_cost, cache_write_cost, total_cost,
+        ):  # fmt: skip
+            column[twin] = column[original]
 
         # ---- sort by (request time, metric id): Revenium's order, and the id tie-break ----
         order = np.lexsort((metric_id, request_ms))

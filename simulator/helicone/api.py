@@ -54,6 +54,7 @@ from simulator.helicone.sessions import (
     query_sessions,
     query_user_metrics,
 )
+from simulator.observers import helicone_cost, helicone_request_ms
 from simulator.prices import MODELS, PROVIDERS
 from simulator.ratelimit import FixedWindowLimiter
 from simulator.responses import Request, Response, json_response
@@ -110,7 +111,7 @@ def helicone_record(calls: DayCalls, i: int, status: int) -> dict[str, Any]:
     error = bool(calls.is_error[i])
     model = MODELS[calls.model[i]].name
     provider = PROVIDERS[calls.provider[i]]
-    req_ms = int(calls.request_ms[i])
+    req_ms = int(helicone_request_ms(calls)[i])
     resp_iso = iso_ms(req_ms + int(calls.duration_ms[i]))
     prompt, completion = int(calls.input_tokens[i]), int(calls.output_tokens[i])
     props = properties(calls, i)
@@ -140,7 +141,7 @@ def helicone_record(calls: DayCalls, i: int, status: int) -> dict[str, Any]:
         "reasoning_tokens": int(calls.reasoning_tokens[i]),
         "prompt_audio_tokens": 0,
         "completion_audio_tokens": 0,
-        "cost": int(calls.total_cost[i]) / 1e9,
+        "cost": int(helicone_cost(calls)[i]) / 1e9,
         "prompt_id": None,
         "prompt_version": None,
         "signed_body_url": None,
@@ -347,5 +348,5 @@ class Helicone:
         total = 0
         for sl in self._slices(max(start, flt.start_ms), min(end, flt.end_ms)):
             rows = self._matches(sl, flt)
-            total += int(sl.calls.total_cost[rows].sum())
+            total += int(helicone_cost(sl.calls)[rows].sum())
         return total / 1e9

@@ -32,6 +32,7 @@ import numpy as np
 
 from simulator import catalogue as cat
 from simulator.ids import parse_uuid
+from simulator.observers import helicone_cost, helicone_request_ms
 from simulator.prices import MODELS, PROVIDERS
 from simulator.timefmt import TimeParseError, datetime_to_ms_ceil, datetime_to_ms_floor, parse_iso
 from simulator.world import DayCalls
@@ -176,7 +177,7 @@ def response_status(calls: DayCalls, rows: np.ndarray) -> np.ndarray:
 
 NUMBER_COLUMNS: dict[str, Callable[[DayCalls, np.ndarray], np.ndarray]] = {
     "latency": lambda c, r: c.duration_ms[r].astype(float),
-    "cost": lambda c, r: c.total_cost[r] / 1e9,
+    "cost": lambda c, r: helicone_cost(c)[r] / 1e9,
     "time_to_first_token": lambda c, r: np.where(c.is_error[r], np.nan, c.ttft_ms[r]),
     "status": _status,
     "prompt_tokens": lambda c, r: c.input_tokens[r].astype(float),
@@ -227,7 +228,7 @@ def timestamp_bounds(op: str, value: Any) -> tuple[float, float]:
 
 def _timestamp(column: str, lo: float, hi: float) -> Predicate:
     def predicate(calls: DayCalls, rows: np.ndarray) -> np.ndarray:
-        t = calls.request_ms[rows]
+        t = helicone_request_ms(calls)[rows]
         if column == "response_created_at":
             t = t + calls.duration_ms[rows]
         return (t >= lo) & (t < hi)

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from simulator import catalogue as cat
+from simulator.observers import helicone_cost, helicone_request_ms
 from simulator.timefmt import iso_ms
 
 SESSION_QUERY_PATH = "/v1/session/query"
@@ -95,10 +96,10 @@ def query_sessions(face: Any, body: dict[str, Any], error: Any, compile_: Any) -
         n = len(traces)
         count = np.bincount(inverse, minlength=n)
         first = np.full(n, np.iinfo(np.int64).max)
-        np.minimum.at(first, inverse, calls.request_ms[rows])
+        np.minimum.at(first, inverse, helicone_request_ms(calls)[rows])
         last = np.zeros(n, dtype=np.int64)
-        np.maximum.at(last, inverse, calls.request_ms[rows])
-        cost = np.bincount(inverse, weights=calls.total_cost[rows].astype(float), minlength=n)
+        np.maximum.at(last, inverse, helicone_request_ms(calls)[rows])
+        cost = np.bincount(inverse, weights=helicone_cost(calls)[rows].astype(float), minlength=n)
         prompt = np.bincount(inverse, weights=calls.input_tokens[rows].astype(float), minlength=n)
         completion = np.bincount(inverse, weights=calls.output_tokens[rows].astype(float), minlength=n)
         latency = np.bincount(inverse, weights=calls.duration_ms[rows].astype(float), minlength=n)
@@ -163,13 +164,13 @@ def query_user_metrics(face: Any, body: dict[str, Any], error: Any, compile_: An
         inverse = inverse.reshape(-1)
         n = len(subs)
         count = np.bincount(inverse, minlength=n)
-        cost = np.bincount(inverse, weights=calls.total_cost[rows].astype(float), minlength=n)
+        cost = np.bincount(inverse, weights=helicone_cost(calls)[rows].astype(float), minlength=n)
         prompt = np.bincount(inverse, weights=calls.input_tokens[rows].astype(float), minlength=n)
         completion = np.bincount(inverse, weights=calls.output_tokens[rows].astype(float), minlength=n)
         first = np.full(n, np.iinfo(np.int64).max)
-        np.minimum.at(first, inverse, calls.request_ms[rows])
+        np.minimum.at(first, inverse, helicone_request_ms(calls)[rows])
         last = np.zeros(n, dtype=np.int64)
-        np.maximum.at(last, inverse, calls.request_ms[rows])
+        np.maximum.at(last, inverse, helicone_request_ms(calls)[rows])
         for k, s in enumerate(subs):
             u = users.setdefault(
                 int(s),

@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 
 from simulator import catalogue as cat
+from simulator.observers import orq_costs
 from simulator.orq.traces import SEARCH_PATH, SPANS_PREFIX, OrqTraces, TraceError
 from simulator.prices import MODELS, PROVIDERS
 from simulator.responses import Request, Response, encode_json, json_response
@@ -256,7 +257,7 @@ def _frame(world: World, q: Query, cutoff_ms: int) -> Frame:
             for d, (attr, _) in DIMENSIONS.items()
         },
         error=col(lambda c, r: c.is_error[r], bool),
-        cost=col(lambda c, r: c.total_cost[r]),
+        cost=col(lambda c, r: orq_costs(c)["total_cost"][r]),
         input_tokens=col(lambda c, r: c.input_tokens[r] + c.cache_read_tokens[r] + c.cache_write_tokens[r]),
         output_tokens=col(lambda c, r: c.output_tokens[r]),
         duration=col(lambda c, r: c.duration_ms[r]),

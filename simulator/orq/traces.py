@@ -45,6 +45,7 @@ import numpy as np
 from simulator import catalogue as cat
 from simulator import ids
 from simulator.dayindex import DayIdIndex, hex_key
+from simulator.observers import orq_costs
 from simulator.prices import MODELS, PROVIDERS
 from simulator.timefmt import (
     TimeParseError,
@@ -127,15 +128,18 @@ def usage(calls: DayCalls, rows: np.ndarray) -> dict[str, int]:
 
 
 def cost(calls: DayCalls, rows: np.ndarray) -> dict[str, Any]:
-    def usd(column: np.ndarray) -> float:
-        return int(column[rows].sum()) / 1e9
+    """orq.ai's cost of the rows (each part rounded per call: ``observers.orq_costs``)."""
+    costs = orq_costs(calls)
+
+    def usd(part: str) -> float:
+        return int(costs[part][rows].sum()) / 1e9
 
     return {
-        "input": usd(calls.input_cost),
-        "output": usd(calls.output_cost),
-        "cache_read": usd(calls.cache_read_cost),
-        "cache_write": usd(calls.cache_write_cost),
-        "total": usd(calls.total_cost),
+        "input": usd("input_cost"),
+        "output": usd("output_cost"),
+        "cache_read": usd("cache_read_cost"),
+        "cache_write": usd("cache_write_cost"),
+        "total": usd("total_cost"),
         "currency": "USD",
         "billable": True,
     }

@@ -12,6 +12,7 @@ import pytest
 
 from ingestion.orq import orq_source
 from simulator import catalogue as cat
+from simulator.observers import orq_costs
 from simulator.prices import MODELS, PROVIDERS
 from tests.conftest import DAY_1
 from tests.integration.pipeline import load_source
@@ -117,7 +118,7 @@ def test_traces_and_spans_are_complete_and_match_the_world(orq_raw, world):
         """
     ).fetchone()
     assert spans == distinct == len(orq) and traces == n_traces
-    assert cost == pytest.approx(int(c.total_cost[orq].sum()) / 1e9, abs=1e-6)
+    assert cost == pytest.approx(int(orq_costs(c)["total_cost"][orq].sum()) / 1e9, abs=1e-6)
     # OpenAI-style usage: prompt includes cache reads and writes, completion includes reasoning
     assert prompt == int((c.input_tokens[orq] + c.cache_read_tokens[orq] + c.cache_write_tokens[orq]).sum())
     assert cached == int(c.cache_read_tokens[orq].sum())

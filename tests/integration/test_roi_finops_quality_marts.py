@@ -177,7 +177,8 @@ def test_conversion_funnel_for_the_period_equals_the_vendors_funnel(two_days, wo
 # ------------------------------------------------------------------------------ FOCUS 1.2
 
 # FOCUS 1.2 (FinOps Open Cost and Usage Specification), Cost and Usage columns this dataset carries, as the spec
-# states them: (feature level, data type, nullable, allowed values or None). Mandatory columns are all of 1.2's.
+# states them: (feature level, data type, nullable, allowed values or None). Mandatory columns are all of 1.2's,
+# plus the two provider columns 1.3 makes mandatory (replacing ProviderName and PublisherName, kept for 1.2).
 FOCUS_1_2 = {
     "BilledCost": ("Mandatory", "Decimal", False, None),
     "BillingAccountId": ("Mandatory", "String", False, None),
@@ -246,9 +247,13 @@ FOCUS_1_2 = {
     "SkuId": ("Conditional", "String", True, None),
     "SkuMeter": ("Conditional", "String", True, None),
     "SkuPriceId": ("Conditional", "String", True, None),
+    "InvoiceId": ("Recommended", "String", True, None),
+    # FOCUS 1.3
+    "ServiceProviderName": ("Mandatory", "String", False, None),
+    "HostProviderName": ("Mandatory", "String", False, None),
 }
 DUCKDB_TYPES = {
-    "Decimal": ("DECIMAL", "DOUBLE", "BIGINT", "HUGEINT", "INTEGER"),
+    "Decimal": ("DECIMAL", "DOUBLE"),
     "String": ("VARCHAR",),
     "Date/Time": ("TIMESTAMP",),
 }
@@ -266,7 +271,7 @@ def test_focus_ai_costs_has_every_focus_1_2_mandatory_column_with_its_type_nulls
     assert {c for c, spec in FOCUS_1_2.items() if spec[0] == "Mandatory"} <= set(types)
     custom = [c for c in types if c not in FOCUS_1_2]
     assert custom and all(c.startswith("x_") for c in custom), custom  # FOCUS: custom columns are x_-prefixed
-    assert {"x_AgentName", "x_TraceId", "x_Model", "x_SourceSystem"} <= set(custom)
+    assert {"x_AgentName", "x_TraceId", "x_Model", "x_SourceSystem", "x_CostKind"} <= set(custom)
     (n_rows,) = rows(path, "select count(*) from marts.focus_ai_costs")[0]
     assert n_rows > 1000
     for column, (_, data_type, nullable, allowed) in FOCUS_1_2.items():
@@ -281,10 +286,22 @@ def test_focus_ai_costs_has_every_focus_1_2_mandatory_column_with_its_type_nulls
             assert values - {None} <= allowed, (column, values)
     fixed = rows(
         path,
-        'select distinct "ChargeCategory", "ChargeFrequency", "ServiceCategory", "ServiceSubcategory", '
-        '"BillingCurrency", "ChargeClass" from marts.focus_ai_costs',
+        'select distinct "x_CostKind", "ChargeCategory", "ChargeFrequency", "ServiceCategory", "ServiceSubcategory", '
+        '"BillingCurrency", "ChargeClass", "InvoiceId" from marts.focus_ai_costs order by 1',
     )
-    assert fixed == [("Usage", "Usage-Based", "AI and Machine Learning", "Generative AI", "USD", None)]
+    assert fixed == [
+        ("token", "Usage", "Usage-Based", "AI and Machine Learning", "Generative AI", "USD", None, None),
+        (
+            "tool",
+            "Usage",
+            "Usage-Based",
+            "AI and Machine Learning",
+            "Other (AI and Machine Learning)",
+            "USD",
+            None,
+            None,
+        ),
+    ]
     # periods: a UTC day inside its UTC calendar month, ends exclusive
     bad_periods = rows(
         path,
@@ -295,28 +312,33 @@ def test_focus_ai_costs_has_every_focus_1_2_mandatory_column_with_its_type_nulls
     assert bad_periods == [(0,)]
 
 
-def test_focus_ai_costs_total_equals_fct_ai_calls_and_the_vendors_cost(two_days, simulator, sim_keys):
+def test_focus_ai_costs_charges_each_call_once_and_every_tool_call(two_days, world, simulator, sim_keys):
+    """Per day the token charges are what was spent on AI calls, each once: the simulator's distinct calls
+    (truth.py) and Revenium's own total (Revenium meters every call of this world); the tool charges are the
+    tool calls' cost; all of it is consolidated_spend_daily's total. Adding up the three vendors' records
+    instead would count the shared calls again."""
+    from simulator import truth
     from tests.integration.vendor_figures import revenium_cost
 
     path, _ = two_days
-    focus = dict(
-        ((day, source), cost)
-        for day, source, cost in rows(
-            path,
-            'select "x_ChargeDay", "x_SourceSystem", sum("BilledCost") from marts.focus_ai_costs group by 1, 2',
-        )
-    )
-    calls = dict(
-        ((day, source), cost)
-        for day, source, cost in rows(
-            path, "select day, source_system, sum(cost_usd) from marts.fct_ai_calls group by 1, 2"
-        )
-    )
-    assert focus == calls and len(focus) == 6  # exact, DECIMAL(18,9)
     for day in (DAY_1, DAY_2):
-        assert float(focus[(day, "revenium")]) == pytest.approx(
-            revenium_cost(simulator, sim_keys, day), abs=CENT
+        calls = world.calls(day)
+        ((token, tool, total, records),) = rows(
+            path,
+            'select sum(case when "x_CostKind" = \'token\' then "BilledCost" end), '
+            'sum(case when "x_CostKind" = \'tool\' then "BilledCost" end), sum("BilledCost"), '
+            "(select sum(cost_usd) from marts.fct_ai_calls where day = ?) "
+            'from marts.focus_ai_costs where "x_ChargeDay" = ?',
+            [day, day],
         )
+        assert float(token) == pytest.approx(truth.distinct_call_cost_nano(calls) / 1e9, abs=CENT)
+        assert float(token) == pytest.approx(revenium_cost(simulator, sim_keys, day), abs=CENT)
+        assert float(tool) == pytest.approx(truth.tool_cost_nano(calls) / 1e9, abs=CENT) and tool > 0
+        assert float(records) > float(token) + 10  # what summing every vendor's records would have said
+        ((spend,),) = rows(
+            path, "select total_cost_usd from marts.consolidated_spend_daily where day = ?", [day]
+        )
+        assert total == spend  # exact, DECIMAL(18,9)
 
 
 # ------------------------------------------------------------------------------ reconciliation

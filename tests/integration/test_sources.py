@@ -17,6 +17,7 @@ from ingestion.core.windows import Window, iso_z
 from ingestion.helicone import helicone_source
 from ingestion.orq.source import TruncatedReportError, complete_buckets, orq_source
 from ingestion.revenium import COMPLETIONS_PATH, iter_completion_pages, revenium_source
+from simulator import observers
 from simulator.faults import FaultRule
 from tests.conftest import DAY_1
 from tests.integration.pipeline import load_source
@@ -112,7 +113,7 @@ def test_helicone_requests_are_complete_and_match_helicones_figure(simulator, si
         "select count(*), count(distinct request_id), sum(cost) from raw_helicone.requests"
     ).fetchone()
     assert rows == ids == int(calls.in_helicone.sum())
-    assert cost == pytest.approx(int(calls.total_cost[calls.in_helicone].sum()) / 1e9, abs=1e-9)
+    assert cost == pytest.approx(int(observers.helicone_cost(calls)[calls.in_helicone].sum()) / 1e9, abs=1e-9)
     figure = con.execute("select cost_usd from raw_helicone.metrics_total_cost").fetchone()[0]
     assert figure == pytest.approx(helicone_cost(simulator, sim_keys, DAY_1), abs=1e-9)
 
@@ -130,7 +131,7 @@ def test_orq_buckets_add_up_to_orqs_total_and_split_when_truncated(simulator, si
         "select sum(metric_value) from raw_orq.reporting_buckets where metric_key = 'genai.requests'"
     ).fetchone()[0]
     total = orq_cost(simulator, sim_keys, DAY_1)
-    expected = int(calls.total_cost[calls.in_orq].sum()) / 1e9
+    expected = int(observers.orq_costs(calls)["total_cost"][calls.in_orq].sum()) / 1e9
     assert requests_ == int(calls.in_orq.sum())
     assert bucket_cost == pytest.approx(expected, abs=1e-6)  # values carry 10 significant digits
     assert total == pytest.approx(expected, abs=1e-6)

@@ -76,8 +76,8 @@ def test_every_dbt_test_is_an_asset_check_blocking_when_its_severity_is_error(ma
         assert spec.blocking == (severity == "error"), name
     # e.g. the key of the calls fact: a check on that very mart
     assert dbt_checks["unique_fct_ai_calls_call_id"].asset_key.path == ["marts", "fct_ai_calls"]
-    assert dbt_checks["assert_focus_ai_costs_equals_fct_ai_calls"].asset_key.path == [
+    assert dbt_checks["assert_focus_ai_costs_equals_consolidated_spend"].asset_key.path == [
         "marts",
         "focus_ai_costs",
     ]
-    assert dbt_checks["assert_focus_ai_costs_equals_fct_ai_calls"].blocking
+    assert dbt_checks["assert_focus_ai_costs_equals_consolidated_spend"].blocking

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from simulator.observers import orq_costs
 from simulator.prices import MODELS, PROVIDERS
 
 from .conftest import DAY, KEYS, bearer, iso, spec_validator
@@ -57,7 +58,7 @@ def test_cost_by_hour_and_dimensions_matches_the_world(http, sim, world, validat
             world.agents[calls.agent[i]].name,
             world.organizations[calls.organization[i]].name,
         )
-        expected[key] += int(calls.total_cost[i])
+        expected[key] += int(orq_costs(calls)["total_cost"][i])
     got = {
         (p["timestamp"], *(p["dimensions"][d] for d in GROUP_BY)): p["metrics"]["genai.cost"]
         for p in body["data"]
@@ -65,7 +66,7 @@ def test_cost_by_hour_and_dimensions_matches_the_world(http, sim, world, validat
     assert got.keys() == expected.keys()
     for key, nanos in expected.items():
         assert got[key] == pytest.approx(nanos / 1e9, rel=1e-9)
-    total = sum(int(calls.total_cost[i]) for i in rows) / 1e9
+    total = sum(int(orq_costs(calls)["total_cost"][i]) for i in rows) / 1e9
     assert body["totals"]["metrics"]["genai.cost"] == pytest.approx(total, rel=1e-9)
 
 
@@ -134,7 +135,12 @@ def test_metrics_grains_and_modes(http, sim, world, validator):
 def test_filters_and_time_zone(http, sim, world):
     calls, rows = orq_calls(world)
     openai = (
-        sum(int(calls.total_cost[i]) for i in rows if PROVIDERS[calls.provider[i]].name == "OPENAI") / 1e9
+        sum(
+            int(orq_costs(calls)["total_cost"][i])
+            for i in rows
+            if PROVIDERS[calls.provider[i]].name == "OPENAI"
+        )
+        / 1e9
     )
     body = report(
         http,

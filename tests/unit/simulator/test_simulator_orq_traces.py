@@ -7,6 +7,8 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
+from simulator.observers import orq_costs
+
 from .conftest import DAY, KEYS, NOW, bearer, iso, spec_validator
 
 DAY_START, DAY_END = iso(DAY), iso(DAY + timedelta(days=1))
@@ -83,7 +85,7 @@ def test_spans_validate_against_the_spec_and_carry_openai_style_usage(http, sim,
             assert u["completion_tokens"] == calls.output_tokens[i]
             assert u["completion_reasoning_tokens"] == calls.reasoning_tokens[i] <= u["completion_tokens"]
             assert u["total_tokens"] == u["prompt_tokens"] + u["completion_tokens"]
-            assert span["cost"]["total"] == pytest.approx(calls.total_cost[i] / 1e9, abs=1e-12)
+            assert span["cost"]["total"] == pytest.approx(orq_costs(calls)["total_cost"][i] / 1e9, abs=1e-12)
             total += span["cost"]["total"]
             seen += 1
         assert trace["cost"]["total"] == pytest.approx(total, abs=1e-9)
