@@ -14,15 +14,12 @@
       this much further in time is ambiguous: never merged.
     * var consolidation_match_without_ids: whether two observations with no shared id at all (no span id, a
       trace id on at most one side) may be matched on model, tokens and time alone.
+    * var consolidation_rounding_usd: the largest cost difference of one call's records still taken for
+      rounding rather than a price difference.
 -#}
+{#- A list or a comma-separated string, read as var source_systems is (macros/source_systems.sql). -#}
 {% macro consolidation_precedence() %}
-    {%- set names = var('consolidation_precedence', none) or ['revenium', 'orq', 'helicone'] -%}
-    {%- for name in names -%}
-        {%- if not modules.re.match('^[a-z][a-z0-9_]*$', name | string) -%}
-            {{ exceptions.raise_compiler_error("var consolidation_precedence: '" ~ name ~ "' is not a source system name") }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(names | list) }}
+    {{ return(_source_system_list('consolidation_precedence') or ['revenium', 'orq', 'helicone']) }}
 {% endmacro %}
 
 
@@ -38,17 +35,31 @@
 {%- endmacro %}
 
 
+{#- A setting's value, checked: a malformed one stops the build naming the var (never read as 0 or true). -#}
 {% macro consolidation_setting(name) %}
     {%- set defaults = {
         'time_window_ms': 10000,
         'time_tolerance_ms': 2000,
         'ambiguity_margin_ms': 500,
         'match_without_ids': true,
+        'rounding_usd': 0.00001,
     } -%}
-    {%- set value = var('consolidation_' ~ name, none) -%}
+    {%- set var_name = 'consolidation_' ~ name -%}
+    {%- set value = var(var_name, none) -%}
     {%- set value = defaults[name] if value is none else value -%}
-    {%- if name.endswith('_ms') and (value | int) < 0 -%}
-        {{ exceptions.raise_compiler_error("var consolidation_" ~ name ~ " must be >= 0, got " ~ value) }}
+    {%- if name == 'match_without_ids' -%}
+        {%- if value is sameas true or value is sameas false -%}
+            {{ return(value) }}
+        {%- elif value is string and value | lower in ('true', 'false') -%}
+            {{ return(value | lower == 'true') }}
+        {%- endif -%}
+        {{ exceptions.raise_compiler_error("var " ~ var_name ~ " must be true or false, got " ~ value) }}
     {%- endif -%}
-    {{ return(value | int if name.endswith('_ms') else value) }}
+    {%- set pattern = '^[0-9]+$' if name.endswith('_ms') else '^[0-9]+(\.[0-9]*)?([eE]-?[0-9]+)?$' -%}
+    {%- if value is sameas true or value is sameas false or not modules.re.match(pattern, value | string) -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ var_name ~ " must be a number >= 0" ~ (" of milliseconds" if name.endswith('_ms') else "")
+            ~ ", got " ~ value) }}
+    {%- endif -%}
+    {{ return(value | int if name.endswith('_ms') else value | float) }}
 {% endmacro %}

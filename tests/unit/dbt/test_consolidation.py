@@ -289,3 +289,43 @@ def test_focus_charges_each_call_once_with_the_chosen_record_and_the_listed_invo
         ("helicone", "token", 0.625, "inv-1", "inv-1"),
         ("revenium", "token", 2.375, "inv-1", "inv-1"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"consolidation_time_tolerance_ms": "abc"}, "var consolidation_time_tolerance_ms must be a number"),
+        ({"consolidation_ambiguity_margin_ms": -5}, "var consolidation_ambiguity_margin_ms must be a number"),
+        (
+            {"consolidation_rounding_usd": "0.01; drop table x"},
+            "var consolidation_rounding_usd must be a number",
+        ),
+        (
+            {"consolidation_match_without_ids": "no"},
+            "var consolidation_match_without_ids must be true or false",
+        ),
+        ({"consolidation_precedence": "revenium,Orq"}, "var consolidation_precedence: 'Orq' is not a source"),
+    ],
+)
+def test_a_malformed_consolidation_setting_stops_the_build_naming_it(tmp_path, settings, message):
+    wh = tmp_path / "warehouse.duckdb"
+    create_raw_tables(wh)
+    result = run_dbt(wh, tmp_path, "compile", "--select", MODELS, vars=settings, check=False)
+    assert result.returncode != 0
+    assert message in result.stdout
+
+
+def test_the_precedence_may_be_a_comma_separated_string(tmp_path):
+    """As var source_systems: 'orq, revenium' is two source systems (not eleven letters), and orq's records
+    then anchor the calls it saw."""
+    wh = tmp_path / "warehouse.duckdb"
+    create_raw_tables(wh)
+    result = run_dbt(
+        wh, tmp_path, "compile", "--select", "fct_consolidated_calls",
+        vars={"consolidation_precedence": "orq, revenium"},
+    )  # fmt: skip
+    compiled = next((tmp_path / "target" / "compiled").rglob("fct_consolidated_calls.sql")).read_text()
+    assert result.returncode == 0
+    assert "as orq_call_id" in compiled and "as revenium_call_id" in compiled
+    assert "helicone_call_id" not in compiled
+    assert compiled.index("orq_cost_usd,") < compiled.index("revenium_cost_usd")

@@ -10,7 +10,7 @@
 {%- set sources = consolidation_precedence() -%}
 {%- set bigint = dbt.type_bigint() -%}
 {%- set text = dbt.type_string() -%}
-{%- set rounding_usd = var('consolidation_rounding_usd', 0.00001) -%}
+{%- set rounding_usd = consolidation_setting('rounding_usd') -%}
 {%- set dimensions = [
     'team_id', 'modality', 'provider_name', 'request_model', 'agent_name', 'operation_name', 'task_type',
     'trace_id', 'trace_type', 'trace_name', 'squad_id', 'job_id', 'organization_name', 'product_name',

@@ -13,7 +13,7 @@
 {%- set sources = consolidation_precedence() -%}
 {%- set bigint = dbt.type_bigint() -%}
 {%- set text = dbt.type_string() -%}
-{%- set rounding_usd = var('consolidation_rounding_usd', 0.00001) -%}
+{%- set rounding_usd = consolidation_setting('rounding_usd') -%}
 {%- set pairs = [] -%}
 {%- for a in sources -%}{%- for b in sources[loop.index:] -%}{%- do pairs.append((a, b)) -%}{%- endfor -%}{%- endfor -%}
 
