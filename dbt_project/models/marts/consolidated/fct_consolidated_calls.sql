@@ -72,9 +72,8 @@ grouped as (
         max(case when source_system = '{{ source }}' then call_id end) as {{ source }}_call_id,
         sum(case when source_system = '{{ source }}' then cost_usd end) as {{ source }}_cost_usd,
         {{ integer_sum("case when source_system = '" ~ source ~ "' then input_tokens end") }} as {{ source }}_input_tokens,
-        {{ integer_sum("case when source_system = '" ~ source ~ "' then output_tokens end") }} as {{ source }}_output_tokens,
+        {{ integer_sum("case when source_system = '" ~ source ~ "' then output_tokens end") }} as {{ source }}_output_tokens{{ ',' if not loop.last }}
         {%- endfor %}
-        max(case when call_id = consolidated_call_id then cost_usd end) as anchor_cost_usd
     from members
     group by consolidated_call_id
 
