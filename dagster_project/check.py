@@ -25,6 +25,8 @@ from ingestion.core.http_client import VendorAPIError
 from ingestion.core.probe import PROBE_TIMEOUT_S, outcome
 from ingestion.core.setting_registry import Setting, SettingError, problems, render_env_example, today_utc
 from ingestion.core.vendor import Vendor
+from ingestion.pricing.overrides import PriceOverrideError
+from ingestion.pricing.overrides import dbt_vars as price_override_vars
 from ingestion.vendors import VENDORS, declared_settings, enabled_vendors
 
 ENV_EXAMPLE_HEADER = """\
@@ -73,6 +75,11 @@ def setting_problems(vendors: Iterable[Vendor] | None = None) -> dict[str, list[
             if lines and s.required and s.group not in ("core", "postgres") and s.raw() is None:
                 lines = [f"{lines[0]}: needed by vendor {s.group} (enabled; AIECON_VENDORS can leave it out)"]
             found.setdefault(s.group, []).extend(lines)
+    if not found.get("core"):
+        try:  # the override file's content, not only its path: a bad row stops every run that builds marts
+            price_override_vars()
+        except PriceOverrideError as error:
+            found.setdefault("core", []).append(str(error))
     if "postgres" in groups:
         from dagster_project.postgres_extra import require_postgres_extra
 

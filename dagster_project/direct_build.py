@@ -18,6 +18,7 @@ from dagster_project.defs.dlt.pipelines import create_every_missing_raw_table, v
 from dagster_project.errors import root_cause_line
 from dagster_project.warehouse_lock import WarehouseBusy, warehouse_writer
 from ingestion.core.dlt_resources import append_into_empty_windows, discard_pending_packages
+from ingestion.pricing.overrides import dbt_vars as price_override_vars
 from ingestion.vendors import VENDOR_NAMES, enabled_vendors
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, dbt_te
                 "source_systems": enabled,
                 "missing_source_systems": missing,
                 "missing_reasons": {v: window_failures[v] for v in missing},
+                **price_override_vars(),
             },
         )
     if failed:

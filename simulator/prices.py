@@ -1,8 +1,9 @@
-"""Providers and models of the simulated world, with list prices in USD per million tokens.
+"""Providers and models of the simulated world, with the prices its meter (Revenium) charges, USD per 1M tokens.
 
-Prices follow the providers' public list prices (mid-2025) closely enough that the *ratios* are real:
-which models are cheap, how output compares with input, what caching saves. The simulator does not need
-them to be current, only plausible and fixed, because every vendor face reports the same cost for a call.
+``MODELS`` follows the providers' public list prices (mid-2025), with the differences a real metering table has
+against the current list (``LIST_CACHE_READ``, ``OFF_PEAK``, ``UNLISTED`` below): a price cut it has not caught
+up with, an off-peak discount it does not apply, a model with no list price. Helicone and orq.ai price the same
+calls their own ways (``observers.py``). The price book's variance marts are tested against these differences.
 
 Conventions (the ones every face of the simulator reports, see ``world.py``):
 
@@ -93,6 +94,22 @@ MODELS: tuple[ModelPrice, ...] = (
 )
 # fmt: on
 
+# The providers' public list prices (USD per 1M tokens), as their pricing pages give them, where they differ from
+# the table the world's meter (Revenium) prices with above. ``MODELS`` is Revenium's table; the warehouse's price
+# book (genai-prices, ingestion/pricing) is the public list; the variance between them is what the tests expect
+# of marts.price_variance_daily, computed here independently (``simulator/truth.py``: list_cost_nano):
+#
+# * Revenium's table lags Google's cache-read price cut on the two Gemini models (``LIST_CACHE_READ``);
+# * DeepSeek's list has an off-peak price from 16:30 to 00:30 UTC (``OFF_PEAK``) that Revenium's table lacks;
+# * mistral-small has no public list price at all (``UNLISTED``): its calls stay unpriced.
+LIST_CACHE_READ: dict[str, float] = {"gemini-2.5-pro": 0.125, "gemini-2.5-flash": 0.03}
+OFF_PEAK_WINDOW_S = (16 * 3600 + 30 * 60, 30 * 60)  # [16:30, 00:30) UTC, wrapping midnight
+OFF_PEAK: dict[str, tuple[float, float, float]] = {  # (input, output, cache read) in the window
+    "deepseek-chat": (0.135, 0.55, 0.035),
+    "deepseek-reasoner": (0.135, 0.55, 0.035),
+}
+UNLISTED: frozenset[str] = frozenset({"mistral-small"})
+
 PROVIDER_BY_NAME: dict[str, Provider] = {p.name: p for p in PROVIDERS}
 MODEL_BY_NAME: dict[str, ModelPrice] = {m.name: m for m in MODELS}
 
@@ -112,6 +129,9 @@ def _check_catalogue() -> None:
                 )
         elif m.cache_write != 0 or not 0.2 * m.input <= m.cache_read <= 0.5 * m.input:
             raise ValueError(f"{m.name}: cache read must be 25-50% of input and cache write free")
+    for name in (*LIST_CACHE_READ, *OFF_PEAK, *UNLISTED):
+        if name not in MODEL_BY_NAME:
+            raise ValueError(f"list price of unknown model {name}")
 
 
 _check_catalogue()

@@ -11,7 +11,9 @@
     Guard: the model's new rows must all lie inside the window (and have a non-null day). Otherwise the
     model forgot its in_partition_window() filter and the run fails instead of duplicating other days.
 
-    The partition column is 'day' unless the model sets config meta: {partition_window_column: ...}.
+    The partition column is 'day' unless the model sets config meta: {partition_window_column: ...}. A pricing
+    mart (meta restated_with_price_book: true) replaces every day instead when the price book changed since it
+    was built (macros/price_book.sql, price_book_window).
 
     Vendor isolation: in a partial run (var missing_source_systems not empty, macros/source_systems.sql) a
     model with a source_system column (or the column named by meta source_system_column) neither deletes nor
@@ -37,6 +39,17 @@
     {%- set source = arg_dict['temp_relation'] -%}
     {%- set column = (config.get('meta') or {}).get('partition_window_column', 'day') -%}
     {%- set predicate = partition_window_predicate(column) -%}
+    {%- if execute and (config.get('meta') or {}).get('restated_with_price_book') -%}
+        {#- the model read every day (price_book_window) when its rows are of another price-book version than
+            the new ones: then every day is replaced -#}
+        {%- set stale = run_query(
+            'select count(*) from ' ~ target ~ ' where price_book_version <> (select max(price_book_version) from '
+            ~ source ~ ')'
+        ).columns[0].values()[0] -%}
+        {%- if stale > 0 -%}
+            {%- set predicate = '(1 = 1)' -%}
+        {%- endif -%}
+    {%- endif -%}
     {%- set dest_cols_csv = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     {%- set kept = replace_window_kept_source_systems(arg_dict['dest_columns']) -%}
 

@@ -427,6 +427,13 @@ CORE_SETTINGS: tuple[Setting, ...] = (
     ),
     _s("AIECON_RETENTION_CRON", "cron", "45 3 * * *", "when prune_retention runs (cron, UTC)"),
     _s(
+        "AIECON_PRICE_OVERRIDES",
+        "path",
+        None,
+        "CSV of price overrides (negotiated, private models) that win over the list prices (docs/pricing.md)",
+        shown_default="none: the public list prices alone",
+    ),
+    _s(
         "AIECON_HASH_SUBSCRIBER_EMAIL",
         "bool",
         "true",

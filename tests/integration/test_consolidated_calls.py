@@ -15,7 +15,7 @@ import pytest
 
 from ingestion.vendors import vendor_named
 from simulator import truth
-from simulator.observers import helicone_cost
+from simulator.observers import helicone_cost, orq_costs
 from tests.conftest import DAY_1, DAY_2
 from tests.consolidation_score import score_day
 
@@ -65,7 +65,7 @@ def test_consolidated_spend_is_the_distinct_calls_spend_to_the_cent(two_days, wo
     assert float(double_counted) > 10  # Helicone and orq.ai saw a good part of the same calls
 
 
-def test_vendor_overlap_finds_helicones_stale_prices_and_orqs_rounding(two_days, world):
+def test_vendor_overlap_finds_the_vendors_price_differences_and_orqs_rounding(two_days, world):
     path, _ = two_days
     reasons = dict(
         ((a, b), (price, rounding))
@@ -75,14 +75,17 @@ def test_vendor_overlap_finds_helicones_stale_prices_and_orqs_rounding(two_days,
             "sum(calls_with_rounding) from marts.vendor_overlap_daily group by 1, 2",
         )
     )
-    # Revenium and orq.ai charge the same price: they differ by orq's rounding alone, never by a price
-    assert reasons[(REVENIUM, ORQ)][0] == 0 and reasons[(REVENIUM, ORQ)][1] > 100
-    # Helicone's stale prices of two models: every call through Helicone whose price is off by more than
-    # the rounding allowance (1e-5 USD = 10,000 nano-USD)
-    expected = 0
+    # Calls whose price differs by more than the rounding allowance (1e-5 USD = 10,000 nano-USD): through
+    # Helicone, its two stale prices and its one-hour cache-write rate; through orq.ai, its 10% Anthropic
+    # discount. orq's other calls differ from Revenium's by its rounding alone.
+    expected = {HELICONE: 0, ORQ: 0}
     for day in (DAY_1, DAY_2):
         calls = world.calls(day)
-        off = np.abs(helicone_cost(calls) - calls.total_cost) > 10_000
-        expected += int(np.sum(off & calls.in_helicone))
-    assert expected > 100
-    assert reasons[(REVENIUM, HELICONE)][0] == expected
+        for vendor, cost, seen in (
+            (HELICONE, helicone_cost(calls), calls.in_helicone),
+            (ORQ, orq_costs(calls)["total_cost"], calls.in_orq),
+        ):
+            expected[vendor] += int(np.sum((np.abs(cost - calls.total_cost) > 10_000) & seen))
+    assert expected[HELICONE] > 100 and expected[ORQ] > 50
+    assert reasons[(REVENIUM, HELICONE)][0] == expected[HELICONE]
+    assert reasons[(REVENIUM, ORQ)][0] == expected[ORQ] and reasons[(REVENIUM, ORQ)][1] > 100

@@ -15,11 +15,11 @@ def readme_sql() -> list[str]:
     return re.findall(r"```sql\n(.*?)```", section, flags=re.S)
 
 
-def test_the_readme_has_six_questions():
-    assert len(readme_sql()) == 6
+def test_the_readme_has_eight_questions():
+    assert len(readme_sql()) == 8
 
 
-@pytest.mark.parametrize("number", range(6))
+@pytest.mark.parametrize("number", range(8))
 def test_each_readme_question_answers_from_the_serving_copy(two_days, number):
     path, _ = two_days
     with duckdb.connect(str(path.parent / "serving.duckdb"), read_only=True) as con:

@@ -108,7 +108,7 @@ def postgres_rows(settings, query: str) -> list[tuple]:
         return cur.fetchall()
 
 
-@pytest.mark.parametrize("number", range(5))
+@pytest.mark.parametrize("number", range(8))
 def test_each_readme_question_answers_on_postgres_as_the_analyst(parity_builds, number):
     from tests.integration.test_readme_queries import readme_sql
 

@@ -114,3 +114,20 @@ def test_build_with_broken_settings_fails_before_loading_anything(clean_env, mon
     ]
     data = clean_env / "data"
     assert not (data / "dlt_pipelines").exists() and not (data / "warehouse.duckdb").exists()
+
+
+def test_a_bad_price_override_file_is_named_with_its_line(clean_env, monkeypatch, tmp_path):
+    set_good_vendor_settings(monkeypatch)
+    overrides = tmp_path / "prices.csv"
+    overrides.write_text(
+        "provider,model,price_unit,usd_price\nopenai,gpt-4o,input,1\nopenai,gpt-4o,tokens,1\n"
+    )
+    monkeypatch.setenv("AIECON_PRICE_OVERRIDES", str(overrides))
+    assert setting_problems() == {
+        "core": [
+            f"{overrides} line 3: price_unit: 'tokens' is not one of "
+            "input, output, cache_read, cache_write, output_reasoning, requests"
+        ]
+    }
+    overrides.write_text("provider,model,price_unit,usd_price\nopenai,gpt-4o,input,1\n")
+    assert setting_problems() == {}

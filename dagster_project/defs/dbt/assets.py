@@ -30,6 +30,7 @@ from dagster_project.partitions import daily_partitions
 from dagster_project.settings import warehouse_path
 from dagster_project.warehouse_lock import step_warehouse_writer
 from ingestion.core.windows import Window
+from ingestion.pricing.overrides import dbt_vars as price_override_vars
 
 
 def dbt_vars_for_window(window: dg.TimeWindow) -> dict[str, str]:
@@ -72,7 +73,11 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
     pool=WAREHOUSE_POOL,
 )
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    dbt_vars = {**dbt_vars_for_window(context.partition_time_window), **source_system_vars(context.run.tags)}
+    dbt_vars = {
+        **dbt_vars_for_window(context.partition_time_window),
+        **source_system_vars(context.run.tags),
+        **price_override_vars(),
+    }
     if dbt_vars["missing_source_systems"]:
         context.log.warning(
             f"partial run: {', '.join(dbt_vars['missing_source_systems'])} missing; their rows of the window "

@@ -163,7 +163,8 @@ def warehouse(tmp_path_factory) -> Path:
             }
         ],
     )
-    run_dbt(wh, work, "build", "--select", f"+{MODELS}", "+focus_ai_costs", vars=INVOICES)
+    # @: the marts downstream and everything they read (the pricing marts read the price book's seeds too)
+    run_dbt(wh, work, "build", "--select", f"@{MODELS.rstrip('+')}", "+focus_ai_costs", vars=INVOICES)
     return wh
 
 

@@ -732,7 +732,16 @@ def test_first_build_with_a_window_builds_only_that_window(tmp_path):
     wh = tmp_path / "warehouse.duckdb"
     create_raw_tables(wh)
     _seed_raw(wh)
-    run_dbt(wh, tmp_path, "run", vars={"min_date": D2, "max_date": "2024-01-03T00:00:00+00:00"})
+    run_dbt(
+        wh,
+        tmp_path,
+        "build",  # seeds and models: the price book's seeds are read by the pricing marts
+        "--exclude-resource-type",
+        "test",
+        "--exclude-resource-type",
+        "unit_test",
+        vars={"min_date": D2, "max_date": "2024-01-03T00:00:00+00:00"},
+    )
     days = query(wh, "select distinct cast(day as varchar) from marts.fct_ai_calls")
     assert days == [(D2,)]
     assert query(wh, "select count(*) from marts.cost_by_dimension_daily where day <> ?", [D2]) == [(0,)]

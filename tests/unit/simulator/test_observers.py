@@ -43,7 +43,7 @@ def test_helicone_stamps_each_call_on_its_own_clock_inside_the_day():
     assert len(offsets) == len(DAYS)  # one offset per day
 
 
-def test_helicone_prices_two_models_stale_and_the_others_as_the_world():
+def test_helicone_prices_two_models_stale_and_cache_writes_at_the_one_hour_rate():
     calls = WORLD.calls(DAYS[0])
     cost = helicone_cost(calls)
     gpt41, flash = MODELS.index(MODEL_BY_NAME["gpt-4.1"]), MODELS.index(MODEL_BY_NAME["gemini-2.5-flash"])
@@ -51,16 +51,26 @@ def test_helicone_prices_two_models_stale_and_the_others_as_the_world():
         rows = np.flatnonzero(calls.model == model)
         assert len(rows) > 10
         assert np.all(np.abs(cost[rows] - calls.total_cost[rows] * factor) <= 0.5)
-    others = ~np.isin(calls.model, [gpt41, flash])
+    # claude-sonnet-4 writes the cache at 3.75 $/M (1.25x input); Helicone charges 6 $/M (2x): 2250 nano more a token
+    sonnet = np.flatnonzero(
+        (calls.model == MODELS.index(MODEL_BY_NAME["claude-sonnet-4"])) & (calls.cache_write_tokens > 0)
+    )
+    assert len(sonnet) > 10
+    assert np.array_equal(cost[sonnet] - calls.total_cost[sonnet], calls.cache_write_tokens[sonnet] * 2250)
+    others = ~np.isin(calls.model, [gpt41, flash]) & (calls.cache_write_tokens == 0)
     assert np.array_equal(cost[others], calls.total_cost[others])
 
 
-def test_orq_rounds_each_cost_part_to_a_millionth_of_a_dollar():
+def test_orq_discounts_anthropic_by_10_percent_and_rounds_each_part_to_a_millionth_of_a_dollar():
     calls = WORLD.calls(DAYS[1])
     costs = orq_costs(calls)
+    anthropic = np.isin(calls.model, [i for i, m in enumerate(MODELS) if m.provider == "ANTHROPIC"])
+    assert anthropic.sum() > 10
     for part in ORQ_COST_PARTS:
         assert np.all(costs[part] % 1000 == 0)
-        assert np.all(np.abs(costs[part] - getattr(calls, part)) <= 500)
+        world = getattr(calls, part)
+        assert np.all(np.abs(costs[part][~anthropic] - world[~anthropic]) <= 500)
+        assert np.all(np.abs(costs[part][anthropic] - world[anthropic] * 0.9) <= 500.5)
     assert np.array_equal(costs["total_cost"], sum(costs[p] for p in ORQ_COST_PARTS))
     assert np.any(costs["total_cost"] != calls.total_cost)
 
