@@ -12,13 +12,13 @@ declaration's, then where the value comes from (a vendor field, or the source it
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 import pyarrow as pa
 
+from ingestion.core.generated_files import write_or_check
 from ingestion.core.raw_table import TIMESTAMP, Column, RawTable
 from ingestion.core.vendor import Vendor
 from ingestion.vendors import VENDORS
@@ -105,21 +105,8 @@ def render(vendor: Vendor) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when a file differs; write nothing")
-    args = parser.parse_args(argv)
-    stale = []
-    for vendor in VENDORS:
-        path, text = sources_path(vendor), render(vendor)
-        if path.exists() and path.read_text() == text:
-            continue
-        stale.append(path)
-        if not args.check:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-    for path in stale:
-        print(f"{'differs' if args.check else 'wrote'}: {path.relative_to(REPO_ROOT)}")
-    return 1 if args.check and stale else 0
+    files = {sources_path(v): render(v) for v in VENDORS}
+    return write_or_check(__doc__.split("\n\n")[0], files, argv, root=REPO_ROOT)
 
 
 if __name__ == "__main__":

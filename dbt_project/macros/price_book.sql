@@ -391,3 +391,22 @@
 {% macro ledger_list_cost(priced, calls) -%}
     case when {{ ledger_pricing_status(priced, calls) }} = 'priced' then {{ priced }}.list_cost_usd end
 {%- endmacro %}
+
+
+{#- The columns of a call the pricing marts carry, in their order, each followed by a comma (alias: the
+    relation's, or none). -#}
+{% macro priced_call_dimensions(alias=none) -%}
+    {%- for column in ['day', 'started_at', 'provider_name', 'request_model', 'organization_name', 'product_name', 'agent_name'] %}
+        {{ alias ~ '.' if alias }}{{ column }},
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- What price_calls reads of a call besides its time and names: the token columns (0 when not reported) and
+    the vendor's cost. -#}
+{% macro priced_call_usage() -%}
+    {%- for column in ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens'] %}
+        coalesce({{ column }}, 0) as {{ column }},
+    {%- endfor %}
+        cost_usd
+{%- endmacro %}

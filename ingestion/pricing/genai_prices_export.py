@@ -21,7 +21,6 @@ How the package's data maps (docs/pricing.md):
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import re
@@ -32,7 +31,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from ingestion.core.generated_files import REPO_ROOT, write_or_check
+
 SEED_DIR = REPO_ROOT / "dbt_project" / "seeds" / "price_book"
 LIST_PRICES_SEED = SEED_DIR / "price_book_list_prices.csv"
 MODEL_MATCHES_SEED = SEED_DIR / "price_book_model_matches.csv"
@@ -206,17 +206,7 @@ def seeds() -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when a seed differs; write nothing")
-    args = parser.parse_args(argv)
-    stale = [path for path, text in seeds().items() if not path.exists() or path.read_text() != text]
-    for path, text in seeds().items():
-        if path in stale and not args.check:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-    for path in stale:
-        print(f"{'differs' if args.check else 'wrote'}: {path.relative_to(REPO_ROOT)}")
-    return 1 if args.check and stale else 0
+    return write_or_check(__doc__.split("\n\n")[0], seeds(), argv)
 
 
 if __name__ == "__main__":

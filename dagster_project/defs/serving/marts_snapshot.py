@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 from psycopg2 import sql
 
-from dagster_project.defs.serving.publish import PUBLISHED_SCHEMA
+from dagster_project.defs.serving.publish import PUBLISHED_SCHEMA, RESTATED_COLUMN
 from dagster_project.destination import postgres_settings
 from dagster_project.local_postgres import connect
 
@@ -77,7 +77,8 @@ def _marts(cur: Any) -> dict[str, list[str]]:
 
 @contextmanager
 def marts_snapshot(folder: Path, first_day: date, end_day: date) -> Iterator[tuple[Path, dict[str, int]]]:
-    """A DuckDB file holding the days [first_day, end_day) of every daily mart and every other mart whole, and
+    """A DuckDB file holding the days [first_day, end_day) of every daily mart and every other mart whole (a
+    restated one, ``RESTATED_COLUMN``, too), and
     the row count of each mart in PostgreSQL; the file is deleted on exit."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f".marts-snapshot-{uuid.uuid4().hex}.duckdb"
@@ -90,7 +91,7 @@ def marts_snapshot(folder: Path, first_day: date, end_day: date) -> Iterator[tup
                 source = sql.Identifier(PUBLISHED_SCHEMA, table)
                 cur.execute(sql.SQL("select count(*) from {}").format(source))
                 counts[table] = cur.fetchone()[0]
-                if "day" in columns:
+                if "day" in columns and RESTATED_COLUMN not in columns:
                     query = sql.SQL("select * from {} where day >= %s and day < %s").format(source)
                     cur.execute(query, [first_day, end_day])
                 else:

@@ -34,6 +34,11 @@ SERVING_STORAGE_VERSION = "v1.1.0"
 READ_ONLY = 0o444
 
 
+# A mart with this column is restated across days when the price book changes (docs/pricing.md): its days
+# outside a run's window can change, so it is published whole, never linked from the previous version.
+RESTATED_COLUMN = "price_book_version"
+
+
 def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, list[str]]]:
     rows = con.execute(
         "select table_name, list(column_name order by ordinal_position) from information_schema.columns "
@@ -121,15 +126,18 @@ def _write_parquet(
                 _copy(con, f"select * from {source}", staged / table / "data.parquet")
                 written += 1
                 continue
-            if previous is not None:
-                _link_days_outside(previous / table, staged / table, first_day, end_day)
-            day = first_day
-            while day < end_day:
+            if RESTATED_COLUMN in columns:  # a price-book change rewrites its past days: every day again
+                days = [d for (d,) in con.execute(f"select distinct day from {source} order by 1").fetchall()]
+            else:
+                if previous is not None:
+                    _link_days_outside(previous / table, staged / table, first_day, end_day)
+                days = [first_day + timedelta(days=n) for n in range((end_day - first_day).days)]
+            for day in days:
                 query = f"select * from {source} where day = date '{day.isoformat()}'"
                 if con.execute(f"select count(*) from ({query})").fetchone()[0]:
                     _copy(con, query, staged / table / f"day={day.isoformat()}" / "data.parquet")
                     written += 1
-                day += timedelta(days=1)  # an empty day has no folder in the new version
+                # an empty day has no folder in the new version
     return written
 
 

@@ -97,6 +97,28 @@ def test_parquet_is_written_per_day_and_empty_days_disappear(tmp_path):
     assert (out / "daily" / "day=2026-03-01" / "data.parquet").exists()  # outside the window: untouched
 
 
+def test_a_mart_restated_by_the_price_book_is_published_whole(tmp_path):
+    warehouse, out = tmp_path / "w.duckdb", tmp_path / "parquet"
+    make_warehouse(warehouse, 2.0)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "create table marts.priced as select * from (values (date '2026-03-01', 1.0::double, 'v1'), "
+            "(date '2026-03-02', 2.0, 'v1')) t(day, list_cost, price_book_version)"
+        )
+    export_parquet(warehouse, out, date(2026, 3, 1), date(2026, 3, 3))
+    with duckdb.connect(str(warehouse)) as con:  # a new price book restates day 1 while day 2 is built
+        con.execute("update marts.priced set list_cost = list_cost * 10, price_book_version = 'v2'")
+        con.execute("update marts.daily set cost = 9.5")
+    export_parquet(warehouse, out, date(2026, 3, 2), date(2026, 3, 3))
+    with duckdb.connect() as con:
+        priced = con.execute(
+            f"select sum(list_cost) from read_parquet('{out}/priced/*/*.parquet')"
+        ).fetchone()[0]
+        daily = con.execute(f"select sum(cost) from read_parquet('{out}/daily/*/*.parquet')").fetchone()[0]
+    assert priced == pytest.approx(30.0)  # both days written again
+    assert daily == pytest.approx(1.5 + 9.5)  # day 1 of an ordinary mart: the previous version's file
+
+
 READER = textwrap.dedent(
     """
     import sys, time, duckdb

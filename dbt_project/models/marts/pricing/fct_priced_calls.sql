@@ -21,13 +21,7 @@ latest as (
 select
     calls.call_id,
     calls.source_system,
-    calls.day,
-    calls.started_at,
-    calls.provider_name,
-    calls.request_model,
-    calls.organization_name,
-    calls.product_name,
-    calls.agent_name,
+    {{- priced_call_dimensions('calls') }}
     coalesce(latest.pricing_status, 'not priced yet') as pricing_status,
     latest.price_model_id,
     latest.price_source,

@@ -28,19 +28,8 @@ calls as (
         call_id as call_key,
         call_id,
         source_system,
-        day,
-        started_at,
-        provider_name,
-        request_model,
-        organization_name,
-        product_name,
-        agent_name,
-        coalesce(input_tokens, 0) as input_tokens,
-        coalesce(output_tokens, 0) as output_tokens,
-        coalesce(cache_read_tokens, 0) as cache_read_tokens,
-        coalesce(cache_write_tokens, 0) as cache_write_tokens,
-        coalesce(reasoning_tokens, 0) as reasoning_tokens,
-        cost_usd
+        {{- priced_call_dimensions() }}
+        {{- priced_call_usage() }}
     from {{ ref('fct_ai_calls') }}
     {%- if not restating %}
     where {{ in_partition_window('day') }}
@@ -82,13 +71,7 @@ entries as (
     select
         calls.call_id,
         calls.source_system,
-        calls.day,
-        calls.started_at,
-        calls.provider_name,
-        calls.request_model,
-        calls.organization_name,
-        calls.product_name,
-        calls.agent_name,
+        {{- priced_call_dimensions('calls') }}
         cast(coalesce(latest.entry_number, 0) + 1 as integer) as entry_number,
         {{ dbt.cast('version.price_book_version', text) }} as price_book_version,
         {{ dbt.cast('latest.price_book_version', text) }} as previous_price_book_version,

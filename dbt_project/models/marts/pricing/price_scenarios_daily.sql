@@ -16,19 +16,8 @@ with version as (
 usage as (
     select
         consolidated_call_id as call_key,
-        day,
-        started_at,
-        provider_name,
-        request_model,
-        organization_name,
-        product_name,
-        agent_name,
-        coalesce(input_tokens, 0) as input_tokens,
-        coalesce(output_tokens, 0) as output_tokens,
-        coalesce(cache_read_tokens, 0) as cache_read_tokens,
-        coalesce(cache_write_tokens, 0) as cache_write_tokens,
-        coalesce(reasoning_tokens, 0) as reasoning_tokens,
-        cost_usd
+        {{- priced_call_dimensions() }}
+        {{- priced_call_usage() }}
     from {{ ref('fct_consolidated_calls') }}
     where {{ price_book_window('day', ref('int_price_book_version')) }}
 ),
