@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.observers import helicone_cost, helicone_request_ms, orq_costs
-from simulator.prices import LIST_CACHE_READ, MODEL_BY_NAME, MODELS, OFF_PEAK, OFF_PEAK_WINDOW_S, UNLISTED
+from simulator.prices import LIST_CACHE_READ, MODELS, OFF_PEAK, OFF_PEAK_WINDOW_S, UNLISTED
 from simulator.revenium.agentic import tool_cost_by_trace
 from simulator.revenium.media import media_cost
 from simulator.world import DayCalls
@@ -52,10 +52,10 @@ def distinct_call_cost_nano(calls: DayCalls) -> int:
     return int(np.sum(calls.total_cost)) + int(np.sum(media_cost(calls)))
 
 
-def _list_nanos(calls: DayCalls) -> tuple[np.ndarray, np.ndarray]:
+def _list_nanos() -> tuple[np.ndarray, np.ndarray]:
     """Per model: the list prices as whole nano-dollars per token (input, output, cache read, cache write),
     the off-peak ones, and which models are listed at all."""
-    base = np.array([MODEL_BY_NAME[m.name].nanos_per_token() for m in MODELS], dtype=np.int64)
+    base = np.array([m.nanos_per_token() for m in MODELS], dtype=np.int64)
     off_peak = base.copy()
     for i, model in enumerate(MODELS):
         if model.name in LIST_CACHE_READ:
@@ -84,7 +84,7 @@ def vendor_cost_nano(calls: DayCalls, vendor: str) -> np.ndarray:
 def list_cost_nano(calls: DayCalls, vendor: str) -> np.ndarray:
     """Every call's cost at the public list price in force at the vendor's time of it, for the tokens as the
     vendor reports them (orq.ai reports no cache writes: they count as input); -1 for an unlisted model."""
-    base, off_peak = _list_nanos(calls)
+    base, off_peak = _list_nanos()
     request_ms = helicone_request_ms(calls) if vendor == "helicone" else calls.request_ms
     second = (request_ms // 1000) % 86_400
     start, end = OFF_PEAK_WINDOW_S

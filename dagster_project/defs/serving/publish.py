@@ -34,9 +34,11 @@ SERVING_STORAGE_VERSION = "v1.1.0"
 READ_ONLY = 0o444
 
 
-# A mart with this column is restated across days when the price book changes (docs/pricing.md): its days
-# outside a run's window can change, so it is published whole, never linked from the previous version.
+# A mart with this column is restated across days when the price book changes (docs/pricing.md): when its set
+# of versions differs from the previous Parquet version's (recorded in VERSIONS_MARKER beside its days), its
+# days outside the run's window may have changed, so all of them are written again instead of linked.
 RESTATED_COLUMN = "price_book_version"
+VERSIONS_MARKER = ".price_book_versions"
 
 
 def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, list[str]]]:
@@ -126,12 +128,11 @@ def _write_parquet(
                 _copy(con, f"select * from {source}", staged / table / "data.parquet")
                 written += 1
                 continue
-            if RESTATED_COLUMN in columns:  # a price-book change rewrites its past days: every day again
+            days = [first_day + timedelta(days=n) for n in range((end_day - first_day).days)]
+            if RESTATED_COLUMN in columns and _restated_since(con, source, previous, staged / table):
                 days = [d for (d,) in con.execute(f"select distinct day from {source} order by 1").fetchall()]
-            else:
-                if previous is not None:
-                    _link_days_outside(previous / table, staged / table, first_day, end_day)
-                days = [first_day + timedelta(days=n) for n in range((end_day - first_day).days)]
+            elif previous is not None:
+                _link_days_outside(previous / table, staged / table, first_day, end_day)
             for day in days:
                 query = f"select * from {source} where day = date '{day.isoformat()}'"
                 if con.execute(f"select count(*) from ({query})").fetchone()[0]:
@@ -139,6 +140,21 @@ def _write_parquet(
                     written += 1
                 # an empty day has no folder in the new version
     return written
+
+
+def _restated_since(con: duckdb.DuckDBPyConnection, source: str, previous: Path | None, target: Path) -> bool:
+    """Whether a restated mart's price-book versions differ from those of the previous Parquet version (then
+    its past days may have changed: all are written again); records them beside the new version's days."""
+    versions = "\n".join(
+        v
+        for (v,) in con.execute(f"select distinct {RESTATED_COLUMN} from {source} order by 1").fetchall()
+        if v
+    )
+    marker = previous / target.name / VERSIONS_MARKER if previous is not None else None
+    unchanged = marker is not None and marker.is_file() and marker.read_text() == versions
+    target.mkdir(parents=True, exist_ok=True)
+    (target / VERSIONS_MARKER).write_text(versions)
+    return not unchanged
 
 
 def _link_days_outside(previous: Path, target: Path, first_day: date, end_day: date) -> None:

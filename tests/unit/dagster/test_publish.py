@@ -97,7 +97,7 @@ def test_parquet_is_written_per_day_and_empty_days_disappear(tmp_path):
     assert (out / "daily" / "day=2026-03-01" / "data.parquet").exists()  # outside the window: untouched
 
 
-def test_a_mart_restated_by_the_price_book_is_published_whole(tmp_path):
+def test_a_mart_restated_by_the_price_book_is_published_whole_after_a_version_change(tmp_path):
     warehouse, out = tmp_path / "w.duckdb", tmp_path / "parquet"
     make_warehouse(warehouse, 2.0)
     with duckdb.connect(str(warehouse)) as con:
@@ -117,6 +117,11 @@ def test_a_mart_restated_by_the_price_book_is_published_whole(tmp_path):
         daily = con.execute(f"select sum(cost) from read_parquet('{out}/daily/*/*.parquet')").fetchone()[0]
     assert priced == pytest.approx(30.0)  # both days written again
     assert daily == pytest.approx(1.5 + 9.5)  # day 1 of an ordinary mart: the previous version's file
+    # no new version since: day 1 is linked from the previous publish, not written again
+    day_1 = out / "priced" / "day=2026-03-01" / "data.parquet"
+    inode = day_1.stat().st_ino
+    export_parquet(warehouse, out, date(2026, 3, 2), date(2026, 3, 3))
+    assert day_1.stat().st_ino == inode
 
 
 READER = textwrap.dedent(

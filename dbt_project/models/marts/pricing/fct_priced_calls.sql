@@ -1,9 +1,14 @@
 {#- Every call (fct_ai_calls row) with the list cost the price book in force gives it (its latest ledger entry)
     beside the vendor's cost. Rebuilt whole when the price book changed (price_book_window). -#}
 {{ config(meta={'restated_with_price_book': true}) }}
+{%- set restated_days = price_book_window('day', ref('int_price_book_version')) %}
 
 with version as (
     select price_book_version from {{ ref('int_price_book_version') }}
+),
+
+calls as (
+    select * from {{ ref('fct_ai_calls') }} where {{ restated_days }}
 ),
 
 latest as (
@@ -13,7 +18,7 @@ latest as (
             ledger.*,
             row_number() over (partition by call_id order by entry_number desc) as pick
         from {{ ref('price_ledger') }} as ledger
-        where {{ price_book_window('day', ref('int_price_book_version')) }}
+        where {{ restated_days }}
     ) as ranked
     where pick = 1
 )
@@ -31,7 +36,6 @@ select
     {{ dbt.cast('calls.cost_usd - latest.list_cost_usd', type_usd()) }} as variance_usd,
     latest.price_book_version as priced_under_version,
     version.price_book_version
-from {{ ref('fct_ai_calls') }} as calls
+from calls
 cross join version
 left join latest on latest.call_id = calls.call_id
-where {{ price_book_window('calls.day', ref('int_price_book_version')) }}

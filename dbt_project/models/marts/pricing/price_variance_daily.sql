@@ -1,6 +1,5 @@
 {#- What each vendor charged against the list price in force, per day, vendor and model. -#}
 {{ config(meta={'restated_with_price_book': true}) }}
--- depends_on: {{ ref('int_price_book_version') }}
 
 select
     day,
