@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: setup demo test test-e2e test-fast test-python newest-python focus-validator test-postgres postgres-install postgres-up postgres-down dev docs validate lint bootstrap-uv clean bench bench-quick
+.PHONY: setup demo test test-e2e test-fast test-spark spark-install test-python newest-python focus-validator test-postgres postgres-install postgres-up postgres-down dev docs validate lint bootstrap-uv clean bench bench-quick bench-spark
 
 bootstrap-uv:
 	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
@@ -22,15 +22,24 @@ demo: setup
 	$(UV) run aiecon demo
 
 # Every test but the end-to-end operator paths (marker e2e: about 10 min on 2 cores), which
-# make test-e2e and CI (.ci/run) run.
+# make test-e2e and CI (.ci/run) run, and the Spark build (marker spark: make test-spark, also in CI).
 test: setup postgres-install
-	$(UV) run pytest -m "not e2e"
+	$(UV) run pytest -m "not e2e and not spark"
 
 test-e2e: setup postgres-install
 	$(UV) run pytest -m e2e
 
 test-fast: setup
 	$(UV) run pytest -m "not slow"
+
+# Apache Spark (AIECON_DESTINATION=spark, docs/scale-out.md): Java 17 from Debian's openjdk package and the spark
+# extra (dbt-spark, PySpark) in its own environment .venvs/spark (scripts/install-spark.sh). test-spark runs
+# the Spark tests there: every mart built on DuckDB and on Spark, compared row for row (about 8 min).
+spark-install: bootstrap-uv
+	bash scripts/install-spark.sh $(UV)
+
+test-spark: setup spark-install
+	.venvs/spark/bin/pytest -m spark -p no:cacheprovider
 
 # PostgreSQL's server binaries from Debian's packages (apt-get, as root or with sudo) when initdb is missing:
 # the tests and `make postgres-up` start the project's own cluster with them (scripts/install-postgres.sh).
@@ -99,6 +108,11 @@ bench: setup
 
 bench-quick: setup
 	$(UV) run python -m bench.run --quick
+
+# Spark local against DuckDB on the same partition at 10k and 50k calls a day (bench/spark_sizing.py, about
+# 20 min on 2 cores): writes bench/results-spark.json, quoted by docs/scale-out.md and README's "Scale out".
+bench-spark: setup spark-install
+	.venvs/spark/bin/python -m bench.spark_sizing
 
 lint: setup
 	$(UV) run ruff check . && $(UV) run ruff format --check .

@@ -1,7 +1,7 @@
 """``aiecon check``: every setting validated at once, then one cheap authenticated probe per enabled vendor.
 
 Settings come from the one declaration of each (``ingestion.vendors.declared_settings``: the core's and each
-vendor package's). In use are the core settings, the PostgreSQL ones with ``AIECON_DESTINATION=postgres``,
+vendor package's). In use are the core settings, the PostgreSQL or Spark ones with ``AIECON_DESTINATION=postgres|spark``,
 and those of each vendor ``AIECON_VENDORS`` enables. Each problem — missing (a key of an enabled vendor),
 malformed, out of range, an empty list such as ``,,,``, a URL that is not one, a day in the future — is one
 line naming the variable. Then each enabled vendor whose settings are sound gets one request
@@ -52,8 +52,9 @@ def _declared(name: str) -> Setting:
 def _groups_in_use(vendors: Iterable[Vendor]) -> set[str]:
     groups = {"core", *(v.name for v in vendors)}
     try:
-        if _declared("AIECON_DESTINATION").read() == "postgres":
-            groups.add("postgres")
+        destination = _declared("AIECON_DESTINATION").read()
+        if destination in ("postgres", "spark"):
+            groups.add(destination)
     except SettingError:
         pass  # reported with the core settings
     return groups
@@ -72,7 +73,7 @@ def setting_problems(vendors: Iterable[Vendor] | None = None) -> dict[str, list[
     for s in declared_settings():
         if s.group in groups:
             lines = problems([s])
-            if lines and s.required and s.group not in ("core", "postgres") and s.raw() is None:
+            if lines and s.required and s.group not in ("core", "postgres", "spark") and s.raw() is None:
                 lines = [f"{lines[0]}: needed by vendor {s.group} (enabled; AIECON_VENDORS can leave it out)"]
             found.setdefault(s.group, []).extend(lines)
     if not found.get("core"):
@@ -80,13 +81,14 @@ def setting_problems(vendors: Iterable[Vendor] | None = None) -> dict[str, list[
             price_override_vars()
         except PriceOverrideError as error:
             found.setdefault("core", []).append(str(error))
-    if "postgres" in groups:
-        from dagster_project.postgres_extra import require_postgres_extra
+    from dagster_project.extras import require_postgres_extra, require_spark_extra
 
-        try:
-            require_postgres_extra()
-        except SettingError as error:
-            found.setdefault("postgres", []).append(str(error))
+    for group, require in (("postgres", require_postgres_extra), ("spark", require_spark_extra)):
+        if group in groups:
+            try:
+                require()
+            except SettingError as error:
+                found.setdefault(group, []).append(str(error))
     return {group: lines for group, lines in found.items() if lines}
 
 

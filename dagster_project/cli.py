@@ -166,7 +166,7 @@ def _build(args: argparse.Namespace) -> int:
     from dagster_project.local_stack import ensure_data_dir, simulator
     from dagster_project.settings import data_dir
 
-    if destination_name() == "duckdb":
+    if destination_name() != "postgres":  # DuckDB, or Spark's landing file
         ensure_data_dir()
     days = [args.first + timedelta(days=i) for i in range((args.last - args.first).days + 1)]
     if not days:
@@ -238,7 +238,7 @@ def _prune(args: argparse.Namespace) -> int:
 
 
 def _postgres(args: argparse.Namespace) -> int:
-    from dagster_project.postgres_extra import require_postgres_extra
+    from dagster_project.extras import require_postgres_extra
 
     require_postgres_extra()
     from dagster_project.local_postgres import local_cluster_from_env, up

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dagster_project.child_processes import die_with_parent
 from dagster_project.settings import DBT_PROJECT_DIR, venv_executable
+from dagster_project.spark_lake import dbt_engine_environment
 
 
 def dbt_process(
@@ -35,7 +36,14 @@ def dbt_process(
     ]
     if vars:
         command += ["--vars", json.dumps(dict(vars))]
-    full_env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1", **(env or {})}
+    engine_env = dbt_engine_environment()
+    full_env = {
+        **os.environ,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+        **engine_env,
+        **(env or {}),
+    }
     # dbt dies with this process, even on kill -9: an orphaned dbt would go on writing the warehouse.
     return subprocess.run(
         command,
@@ -43,7 +51,8 @@ def dbt_process(
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=600,
+        # Spark runs each model as jobs on a JVM it starts first: a local build takes minutes, not seconds.
+        timeout=1800 if engine_env else 600,
         preexec_fn=die_with_parent(),
     )
 

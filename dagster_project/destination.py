@@ -2,7 +2,7 @@
 
 | variable | default | meaning |
 |---|---|---|
-| AIECON_DESTINATION | duckdb | ``duckdb`` (the embedded file) or ``postgres`` |
+| AIECON_DESTINATION | duckdb | ``duckdb`` (the embedded file), ``postgres`` or ``spark`` |
 | AIECON_PG_HOST | 127.0.0.1 | PostgreSQL host |
 | AIECON_PG_PORT | 5433 | PostgreSQL port (5433: the project's local cluster, not a system server) |
 | AIECON_PG_DATABASE | aiecon | database holding raw_*, staging, intermediate and marts schemas |
@@ -10,7 +10,9 @@
 | AIECON_PG_PASSWORD | (none) | its password: from the environment or a secrets manager, never in files we commit |
 
 dbt reads the same variables (``dbt_project/profiles.yml``, target ``postgres``); the profile's target follows
-AIECON_DESTINATION, so one variable switches dlt and dbt together.
+AIECON_DESTINATION, so one variable switches dlt and dbt together. With ``spark`` dlt still lands in the DuckDB
+file, which is then the landing store of the raw layer; dbt builds on Spark from the lake the window's raw days
+are written to (``dagster_project/spark_lake.py``, docs/scale-out.md; AIECON_SPARK_* variables).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 from ingestion.core.setting_registry import core_setting, value
 
-DESTINATIONS = ("duckdb", "postgres")
+DESTINATIONS = ("duckdb", "postgres", "spark")
 
 
 def destination_name() -> str:
@@ -57,7 +59,7 @@ class PostgresSettings:
 
 
 def postgres_settings() -> PostgresSettings:
-    from dagster_project.postgres_extra import require_postgres_extra
+    from dagster_project.extras import require_postgres_extra
 
     require_postgres_extra()  # every PostgreSQL path starts here: a missing extra is one line naming it
     password = core_setting("AIECON_PG_PASSWORD").raw()  # raw: the message below says why it is needed

@@ -14,7 +14,7 @@ from pathlib import Path
 from dlt.pipeline.pipeline import Pipeline
 
 from dagster_project.dbt_cli import run_dbt
-from dagster_project.defs.dlt.pipelines import create_every_missing_raw_table, vendor_pipeline
+from dagster_project.defs.dlt.pipelines import prepare_raw_for_dbt, vendor_pipeline
 from dagster_project.errors import root_cause_line
 from dagster_project.warehouse_lock import WarehouseBusy, warehouse_writer
 from ingestion.core.dlt_resources import append_into_empty_windows, discard_pending_packages
@@ -103,7 +103,7 @@ def build_days(days: list[date], work_dir: Path, *, per_day: bool = True, dbt_te
         if len(window_failures) == len(enabled):
             continue  # no vendor loaded: nothing to build
         # staging reads every registered vendor's raw tables: a disabled or never-loaded vendor's are empty
-        if created := create_every_missing_raw_table():
+        if created := prepare_raw_for_dbt(first, end):
             log.info("raw tables created empty (no load yet): %s", created)
         skip_tests = (
             () if dbt_tests else ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")

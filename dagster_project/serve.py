@@ -186,7 +186,7 @@ def serve(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         print(f"aiecon serve: {len(problems)} setting problem(s); nothing started", file=sys.stderr)
         return 1
-    if destination_name() == "duckdb":
+    if destination_name() != "postgres":  # DuckDB, or Spark's landing file
         ensure_data_dir()
     home = prepare_dagster_home()
     free_dead_runs()

@@ -4,6 +4,8 @@
 
 * DuckDB: the warehouse file opened read-only, closed on exit, so a reader never holds the single writer's lock
   longer than its queries.
+* Spark: the landing DuckDB file's raw schemas and Spark's marts (views over their Parquet files) in one in-memory
+  DuckDB session (dagster_project/spark_lake.py).
 * PostgreSQL: a psycopg2 connection as the writer role (the gates read raw schemas the analyst cannot see), in a
   read-only, autocommit session: every query sees the latest committed data and nothing can be written.
 
@@ -60,6 +62,20 @@ class DuckDBReader(SqlReader):
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         return self._con.execute(sql, list(params)).df()
+
+
+class SparkReader(DuckDBReader):
+    """DuckDB over the landing file, with Spark's marts attached as catalog ``marts`` (their schema is its
+    ``main``)."""
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        if schema != "marts":
+            return super().table_exists(schema, table)
+        found = self.rows(
+            "select count(*) from information_schema.tables where table_catalog = 'marts' and table_name = ?",
+            [table],
+        )
+        return bool(found[0][0])
 
 
 # PostgreSQL type OIDs (pg_type) whose Python values differ in form from what DuckDB's .df() gives.
@@ -131,6 +147,12 @@ def read_connection() -> Iterator[WarehouseReader]:
             yield PostgresReader(con)
         finally:
             con.close()
+        return
+    if destination_name() == "spark":
+        from dagster_project.spark_lake import spark_read_connection
+
+        with spark_read_connection() as con:
+            yield SparkReader(con)
         return
     import duckdb
 

@@ -16,18 +16,5 @@ for bindir in /usr/lib/postgresql/*/bin; do
     fi
 done
 
-if ! command -v apt-get >/dev/null; then
-    echo "PostgreSQL's server binaries are missing and this is not a Debian-like system (no apt-get):" >&2
-    echo "install PostgreSQL >= 13 and set AIECON_PG_BINDIR to the folder holding initdb, pg_ctl and postgres" >&2
-    exit 1
-fi
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "installing PostgreSQL needs root (or sudo)" >&2; exit 1; }
-    sudo="sudo"
-fi
-echo "installing Debian's postgresql package (server binaries for the project's own cluster)"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends postgresql
+bash "$(dirname "$0")/apt-install.sh" "PostgreSQL's server binaries (for the project's own cluster; elsewhere install PostgreSQL >= 13 and set AIECON_PG_BINDIR to the folder holding initdb, pg_ctl and postgres)" postgresql
 ls -d /usr/lib/postgresql/*/bin

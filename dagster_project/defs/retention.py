@@ -125,6 +125,17 @@ class _PostgresWriter(_Pruning, PostgresReader):
             cur.execute(to_pyformat(sql), params)
 
 
+class _SparkWriter(_DuckDBWriter):
+    """The landing file's raw rows, and the same days' folders of the lake Spark reads (spark_lake.py)."""
+
+    def delete_before(self, schema: str, table: str, first_kept: date) -> int:
+        from dagster_project.spark_lake import delete_lake_days_before
+
+        count = super().delete_before(schema, table, first_kept)
+        delete_lake_days_before(schema, table, first_kept)
+        return count
+
+
 def duckdb_writer(con: Any) -> WarehouseWriter:
     """A writer on an open DuckDB connection (the caller commits)."""
     return _DuckDBWriter(con)
@@ -152,7 +163,7 @@ def open_warehouse_writer() -> Iterator[WarehouseWriter]:
 
     with duckdb.connect(str(warehouse_path())) as con:
         con.begin()
-        yield duckdb_writer(con)
+        yield _SparkWriter(con) if destination_name() == "spark" else duckdb_writer(con)
         con.commit()
 
 

@@ -98,7 +98,7 @@
 {% macro call_performance_by_period(ai_calls, group_columns) %}
 {%- set lookback = analytics_period_days() | max - 1 -%}
 {%- set bigint = dbt.type_bigint() -%}
-{%- set double = 'double precision' -%}
+{%- set double = type_double() -%}
 with
 
 calls as (

@@ -23,6 +23,11 @@
     (cast({{ column }} as jsonb) ->> '{{ key }}')
 {%- endmacro %}
 
+{#- Spark reads '' inside a literal as two adjacent literals, not a quote: the key's quotes are escaped with \. -#}
+{% macro spark__json_extract_text(column, key) -%}
+    get_json_object({{ column }}, '$[\'{{ key }}\']')
+{%- endmacro %}
+
 
 {#-
     A TIMESTAMP WITH TIME ZONE as a zone-less timestamp in UTC. Casting a timestamptz to date, or
@@ -43,6 +48,12 @@
 
 {% macro postgres__to_utc_timestamp(column) -%}
     ({{ column }} at time zone 'UTC')
+{%- endmacro %}
+
+{#- Spark 3.5 has one timestamp type, an instant shown (and cast to date) in the session time zone, which the
+    spark profile pins to UTC (spark.sql.session.timeZone): the instant is already its UTC wall time. -#}
+{% macro spark__to_utc_timestamp(column) -%}
+    {{ column }}
 {%- endmacro %}
 
 
@@ -109,4 +120,51 @@
 
 {% macro postgres__cte_inlined() -%}
     not materialized
+{%- endmacro %}
+
+
+{#- How a mart that is only a view of another (the per-dimension cost_by_*_daily) is materialized: a view, except
+    on Spark, where the publish step reads each mart's Parquet files (dagster_project/spark_lake.py) and a view
+    has none: there it is a table, rebuilt each run from the mart it reads. -#}
+{% macro served_view_materialization() -%}
+    {{ return(adapter.dispatch('served_view_materialization', 'ai_economics')()) }}
+{%- endmacro %}
+
+{% macro default__served_view_materialization() -%}
+    {{ return('view') }}
+{%- endmacro %}
+
+{% macro spark__served_view_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+
+{#- dbt.listagg with its order: the measure's values joined by the delimiter in the order of order_by (one
+    expression). dbt-spark's listagg drops the order (collect_list has none): on Spark the (order, value)
+    pairs are collected and sorted first. -#}
+{% macro ordered_listagg(measure, delimiter_text, order_by) -%}
+    {{ return(adapter.dispatch('ordered_listagg', 'ai_economics')(measure, delimiter_text, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_listagg(measure, delimiter_text, order_by) -%}
+    {{ return(dbt.listagg(measure, delimiter_text, 'order by ' ~ order_by)) }}
+{%- endmacro %}
+
+{% macro spark__ordered_listagg(measure, delimiter_text, order_by) -%}
+    array_join(transform(array_sort(collect_list(struct({{ order_by }} as k, {{ measure }} as v))), x -> x.v), {{ delimiter_text }})
+{%- endmacro %}
+
+
+{#- A text as a SQL string literal: quotes doubled (ANSI); on Spark, where a backslash escapes and '' is not a
+    quote, backslashes and quotes escaped with a backslash. -#}
+{% macro string_literal(text) -%}
+    {{ return(adapter.dispatch('string_literal', 'ai_economics')(text)) }}
+{%- endmacro %}
+
+{% macro default__string_literal(text) -%}
+    {{ return("'" ~ (text | string | replace("'", "''")) ~ "'") }}
+{%- endmacro %}
+
+{% macro spark__string_literal(text) -%}
+    {{ return("'" ~ (text | string | replace("\\", "\\\\") | replace("'", "\\'")) ~ "'") }}
 {%- endmacro %}

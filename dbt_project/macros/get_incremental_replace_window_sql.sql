@@ -25,9 +25,9 @@
     dbt-duckdb 1.11 and dbt-postgres 1.11 inherit (dbt.adapters.base.impl.get_incremental_strategy_macro):
     custom, non-builtin strategy names are allowed.
 
-    One implementation serves both adapters: a DELETE with a date predicate and an INSERT ... SELECT are the
-    same SQL on DuckDB and PostgreSQL (tests/postgres/test_parity.py builds day 2 through it on PostgreSQL).
-    An adapter that needs other SQL (e.g. a partition overwrite) adds its own <adapter>__ version here.
+    One implementation serves DuckDB and PostgreSQL: a DELETE with a date predicate and an INSERT ... SELECT are
+    the same SQL on both (tests/postgres/test_parity.py builds day 2 through it on PostgreSQL). Spark's Parquet
+    tables have no DELETE: spark__get_incremental_replace_window_sql below rewrites the table (tests/spark).
 -#}
 {% macro get_incremental_replace_window_sql(arg_dict) %}
     {{ return(adapter.dispatch('get_incremental_replace_window_sql', 'ai_economics')(arg_dict)) }}
@@ -37,6 +37,49 @@
 {% macro default__get_incremental_replace_window_sql(arg_dict) %}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}
+    {%- set predicate = replace_window_predicate(target, source) -%}
+    {%- set dest_cols_csv = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set kept = replace_window_kept_source_systems(arg_dict['dest_columns']) %}
+
+    delete from {{ target }}
+    where {{ predicate }}{% if kept %}
+        and {{ kept }}{% endif %};
+
+    insert into {{ target }} ({{ dest_cols_csv }})
+    (
+        select {{ dest_cols_csv }}
+        from {{ source }}{% if kept %}
+        where {{ kept }}{% endif %}
+    )
+{% endmacro %}
+
+
+{#- Spark (Parquet tables: no DELETE, and a table cannot be overwritten by a query that reads it, as the new rows
+    of source_coverage_daily's partial run do): the table's next content (its rows outside the window or of a
+    missing source system, and the new rows) is written aside first, then the table is overwritten with it.
+    The whole table is rewritten: a cost that grows with history (docs/scale-out.md, Sizing). dbt runs one 'main'
+    statement and Spark one statement per call, so both steps run here and the main statement drops the copy. -#}
+{% macro spark__get_incremental_replace_window_sql(arg_dict) %}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set source = arg_dict['temp_relation'] -%}
+    {%- set predicate = replace_window_predicate(target, source) -%}
+    {%- set dest_cols_csv = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set kept = replace_window_kept_source_systems(arg_dict['dest_columns']) -%}
+    {%- set replaced = predicate ~ (' and ' ~ kept if kept else '') -%}
+    {%- set next = target.incorporate(path={"identifier": target.identifier ~ '__dbt_next'}) -%}
+    {%- if execute -%}
+        {%- do run_query('drop table if exists ' ~ next) -%}
+        {%- do run_query('create table ' ~ next ~ ' using parquet as select ' ~ dest_cols_csv ~ ' from ' ~ target
+            ~ ' where not coalesce(' ~ replaced ~ ', false) union all select ' ~ dest_cols_csv ~ ' from ' ~ source
+            ~ (' where ' ~ kept if kept else '')) -%}
+        {%- do run_query('insert overwrite table ' ~ target ~ ' select ' ~ dest_cols_csv ~ ' from ' ~ next) -%}
+    {%- endif %}
+    drop table if exists {{ next }}
+{% endmacro %}
+
+
+{#- The window predicate replace_window replaces, after checking that every new row lies inside it. -#}
+{% macro replace_window_predicate(target, source) %}
     {%- set column = (config.get('meta') or {}).get('partition_window_column', 'day') -%}
     {%- set predicate = partition_window_predicate(column) -%}
     {%- if execute and (config.get('meta') or {}).get('restated_with_price_book') -%}
@@ -50,9 +93,6 @@
             {%- set predicate = '(1 = 1)' -%}
         {%- endif -%}
     {%- endif -%}
-    {%- set dest_cols_csv = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    {%- set kept = replace_window_kept_source_systems(arg_dict['dest_columns']) -%}
-
     {%- if execute -%}
         {%- set outside = run_query(
             'select count(*) from ' ~ source ~ ' where ' ~ column ~ ' is null or not ' ~ predicate
@@ -63,18 +103,27 @@
                 ~ ' outside the partition window ' ~ predicate ~ ' (or null); filter the model with in_partition_window()'
             ) }}
         {%- endif -%}
-    {%- endif %}
+    {%- endif -%}
+    {{ return(predicate) }}
+{% endmacro %}
 
-    delete from {{ target }}
-    where {{ predicate }}{% if kept %}
-        and {{ kept }}{% endif %};
 
-    insert into {{ target }} ({{ dest_cols_csv }})
-    (
-        select {{ dest_cols_csv }}
-        from {{ source }}{% if kept %}
-        where {{ kept }}{% endif %}
-    )
+{#- dbt-spark accepts only its own strategy names and maps them to SQL itself (its incremental
+    materialization): replace_window is added in front of both; every other strategy is dbt-spark's. -#}
+{% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) %}
+    {%- if raw_strategy == 'replace_window' -%}
+        {{ return(raw_strategy) }}
+    {%- endif -%}
+    {{ return(dbt.dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format)) }}
+{% endmacro %}
+
+{% macro dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates) %}
+    {%- if strategy == 'replace_window' -%}
+        {{ return(get_incremental_replace_window_sql({
+            'target_relation': target, 'temp_relation': source,
+            'dest_columns': adapter.get_columns_in_relation(target)})) }}
+    {%- endif -%}
+    {{ return(dbt.dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates)) }}
 {% endmacro %}
 
 

@@ -22,17 +22,18 @@
             {%- if not modules.re.match(pattern, text) -%}
                 {{ exceptions.raise_compiler_error("var price_overrides row " ~ loop.index ~ ": " ~ field ~ " = '" ~ text ~ "' is not valid") }}
             {%- endif -%}
-            {%- do values.update({field: text | replace("'", "''")}) -%}
+            {%- do values.update({field: text}) -%}
         {%- endfor -%}
         {%- if row.get('price_unit') not in units -%}
             {{ exceptions.raise_compiler_error("var price_overrides row " ~ loop.index ~ ": price_unit = '" ~ row.get('price_unit') ~ "' is not one of " ~ units | join(', ')) }}
         {%- endif -%}
-        {%- set note = (row.get('note') or '') | string | replace("'", "''") -%}
         {%- do selects.append(
-            "select '" ~ values['provider'] | lower ~ "' as provider, '" ~ values['model'] | lower ~ "' as model, '"
-            ~ row['price_unit'] ~ "' as price_unit, '" ~ values['usd_price'] ~ "' as usd_price, '" ~ values['per_units']
-            ~ "' as per_units, '" ~ values['effective_from'] ~ "' as effective_from, '" ~ values['effective_to']
-            ~ "' as effective_to, '" ~ note ~ "' as note"
+            "select " ~ string_literal(values['provider'] | lower) ~ " as provider, "
+            ~ string_literal(values['model'] | lower) ~ " as model, "
+            ~ string_literal(row['price_unit']) ~ " as price_unit, " ~ string_literal(values['usd_price']) ~ " as usd_price, "
+            ~ string_literal(values['per_units']) ~ " as per_units, " ~ string_literal(values['effective_from'])
+            ~ " as effective_from, " ~ string_literal(values['effective_to']) ~ " as effective_to, "
+            ~ string_literal((row.get('note') or '') | string) ~ " as note"
         ) -%}
     {%- endfor -%}
     {%- if selects -%}
@@ -270,12 +271,12 @@
     per_call as (
         select
             call_key,
-            max(case when price_unit = 'input' then usd_per_million end) as input_price,
-            max(case when price_unit = 'output' then usd_per_million end) as output_price,
-            max(case when price_unit = 'cache_read' then usd_per_million end) as cache_read_price,
-            max(case when price_unit = 'cache_write' then usd_per_million end) as cache_write_price,
-            max(case when price_unit = 'output_reasoning' then usd_per_million end) as reasoning_price,
-            max(case when price_unit = 'requests' then usd_per_million end) as request_price,
+            {#- the money type again (a price per million times an integer is wider): see list_cost_usd -#}
+            {%- for unit, name in [('input', 'input'), ('output', 'output'), ('cache_read', 'cache_read'),
+                                   ('cache_write', 'cache_write'), ('output_reasoning', 'reasoning'),
+                                   ('requests', 'request')] %}
+            {{ dbt.cast("max(case when price_unit = '" ~ unit ~ "' then usd_per_million end)", type_usd()) }} as {{ name }}_price,
+            {%- endfor %}
             min(price_source) as first_source,
             max(price_source) as last_source,
             max(starts_at) as price_effective_from
@@ -286,12 +287,22 @@
     select
         calls.call_key,
         case when per_call.call_key is null then null else
+            {#- token counts as DECIMAL(12,0) and prices as DECIMAL(18,9): a BIGINT is DECIMAL(20,0) in decimal
+                arithmetic, and Spark, which caps precision at 38, would otherwise keep only 6 decimals of the sum
+                (the price's 9 and the per-million 6 need 15); exact on every engine this way -#}
+            {%- set tokens = {} -%}
+            {%- for name, expression in {
+                'input': 'calls.input_tokens - calls.cache_read_tokens - calls.cache_write_tokens',
+                'cache_read': 'calls.cache_read_tokens', 'cache_write': 'calls.cache_write_tokens',
+                'output': 'calls.output_tokens - calls.reasoning_tokens', 'reasoning': 'calls.reasoning_tokens'}.items() -%}
+                {%- do tokens.update({name: dbt.cast(expression, 'decimal(12, 0)')}) -%}
+            {%- endfor -%}
             {{ dbt.cast(
-                'round((coalesce((calls.input_tokens - calls.cache_read_tokens - calls.cache_write_tokens) * per_call.input_price, 0)'
-                ~ ' + coalesce(calls.cache_read_tokens * coalesce(per_call.cache_read_price, per_call.input_price), 0)'
-                ~ ' + coalesce(calls.cache_write_tokens * coalesce(per_call.cache_write_price, per_call.input_price), 0)'
-                ~ ' + coalesce((calls.output_tokens - calls.reasoning_tokens) * per_call.output_price, 0)'
-                ~ ' + coalesce(calls.reasoning_tokens * coalesce(per_call.reasoning_price, per_call.output_price), 0)'
+                'round((coalesce(' ~ tokens['input'] ~ ' * per_call.input_price, 0)'
+                ~ ' + coalesce(' ~ tokens['cache_read'] ~ ' * coalesce(per_call.cache_read_price, per_call.input_price), 0)'
+                ~ ' + coalesce(' ~ tokens['cache_write'] ~ ' * coalesce(per_call.cache_write_price, per_call.input_price), 0)'
+                ~ ' + coalesce(' ~ tokens['output'] ~ ' * per_call.output_price, 0)'
+                ~ ' + coalesce(' ~ tokens['reasoning'] ~ ' * coalesce(per_call.reasoning_price, per_call.output_price), 0)'
                 ~ ' + coalesce(per_call.request_price, 0)) * 0.000001, 9)',
                 type_usd()) }}
         end as list_cost_usd,
@@ -361,11 +372,11 @@
     {%- set target = 'to_provider' if column == 'provider_name' else 'to_model' -%}
     {%- set whens = [] -%}
     {%- for swap in scenario['model_swaps'] -%}
-        {%- set condition = "lower(request_model) = '" ~ (swap['from_model'] | lower | replace("'", "''")) ~ "'" -%}
+        {%- set condition = "lower(request_model) = " ~ string_literal(swap['from_model'] | lower) -%}
         {%- if swap.get('agent_name') -%}
-            {%- set condition = condition ~ " and agent_name = '" ~ (swap['agent_name'] | replace("'", "''")) ~ "'" -%}
+            {%- set condition = condition ~ " and agent_name = " ~ string_literal(swap['agent_name']) -%}
         {%- endif -%}
-        {%- set value = ("'" ~ (swap[target] | replace("'", "''")) ~ "'") if swap.get(target) else column -%}
+        {%- set value = string_literal(swap[target]) if swap.get(target) else column -%}
         {%- do whens.append('when ' ~ condition ~ ' then ' ~ value) -%}
     {%- endfor -%}
     {%- if whens -%}

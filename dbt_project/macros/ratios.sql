@@ -4,5 +4,5 @@
     NULL when the denominator is 0 or NULL, never a division error.
 -#}
 {% macro safe_ratio(numerator, denominator) -%}
-    ({{ dbt.cast(numerator, 'double precision') }} / nullif({{ dbt.cast(denominator, 'double precision') }}, 0))
+    ({{ dbt.cast(numerator, type_double()) }} / nullif({{ dbt.cast(denominator, type_double()) }}, 0))
 {%- endmacro %}

@@ -46,6 +46,8 @@
 
 {% macro postgres__sha256_hex(expression) %}encode(sha256(convert_to({{ expression }}, 'UTF8')), 'hex'){% endmacro %}
 
+{% macro spark__sha256_hex(expression) %}sha2(cast({{ expression }} as string), 256){% endmacro %}
+
 {% macro default__sha256_hex(expression) %}
     {{ exceptions.raise_compiler_error("sha256_hex: no implementation for adapter " ~ adapter.type()) }}
 {% endmacro %}

@@ -76,7 +76,7 @@ joined as (
 select
     *,
     {{ dbt.cast('token_cost_usd + tool_cost_usd', usd) }} as total_cost_usd,
-    {{ dbt.cast('tool_cost_usd', 'double precision') }}
-        / nullif({{ dbt.cast('token_cost_usd + tool_cost_usd', 'double precision') }}, 0) as {{ share_column }}
+    {{ dbt.cast('tool_cost_usd', type_double()) }}
+        / nullif({{ dbt.cast('token_cost_usd + tool_cost_usd', type_double()) }}, 0) as {{ share_column }}
 from joined
 {% endmacro %}

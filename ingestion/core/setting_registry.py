@@ -317,8 +317,9 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         "AIECON_DESTINATION",
         "enum",
         "duckdb",
-        "duckdb or postgres: dlt's destination and dbt's target",
-        choices=("duckdb", "postgres"),
+        "duckdb, postgres or spark: the warehouse dbt builds in (spark: dlt lands in DuckDB, the raw days go to "
+        "a Parquet lake, dbt-spark builds; docs/scale-out.md)",
+        choices=("duckdb", "postgres", "spark"),
     ),
     _s(
         "AIECON_DUCKDB_MEMORY_LIMIT",
@@ -480,6 +481,37 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         "aiecon postgres up only: the folder of PostgreSQL's server binaries",
         group="postgres",
         shown_default="/usr/lib/postgresql/<newest>/bin, pg_config --bindir or PATH",
+    ),
+    # Apache Spark (with AIECON_DESTINATION=spark; docs/scale-out.md)
+    _s(
+        "AIECON_SPARK_DIR",
+        "path",
+        None,
+        "the lake (raw Parquet), Spark's table folders and its metastore",
+        group="spark",
+        shown_default="$AIECON_DATA_DIR/spark",
+    ),
+    _s(
+        "AIECON_SPARK_MASTER",
+        "str",
+        "local[*]",
+        "the Spark master of dbt's local session (local[N] or a cluster's URL)",
+        group="spark",
+    ),
+    _s(
+        "AIECON_SPARK_DRIVER_MEMORY",
+        "str",
+        "4g",
+        "the local Spark driver's memory (its JVM heap)",
+        group="spark",
+    ),
+    _s(
+        "JAVA_HOME",
+        "path",
+        None,
+        "the Java (17 or newer) PySpark starts",
+        group="spark",
+        shown_default="java on PATH",
     ),
 )
 

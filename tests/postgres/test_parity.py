@@ -27,8 +27,15 @@ from ingestion.vendors import VENDOR_NAMES
 from simulator.server import SimulatorServer
 from simulator.world import World
 from tests.conftest import DAY_1, DAY_2, SIM_SEED
+from tests.mart_parity import (
+    compare_marts,
+    duckdb_reader,
+    first_difference,
+    mart_relations,
+    postgres_reader,
+    sorted_rows,
+)
 from tests.postgres.conftest import postgres_environment
-from tests.postgres.marts import compare_marts, first_difference, mart_relations, sorted_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -76,7 +83,7 @@ def parity_builds(postgres_cluster, sim_keys, tmp_path_factory):
 def test_every_mart_is_the_same_on_duckdb_and_postgres(parity_builds):
     duck, writer, _, marts = parity_builds
     assert {"fct_ai_calls", "fct_tool_calls", "fct_ai_usage_hourly", "cost_by_dimension_daily"} <= set(marts)
-    counts, differences = compare_marts(duck, writer, marts)
+    counts, differences = compare_marts(duckdb_reader(duck), postgres_reader(writer), marts)
     assert not differences, "\n".join(differences)
     # Not a comparison of two empty builds: both days landed calls from all three vendors.
     assert counts["fct_ai_calls"] > PARITY_CALLS_PER_DAY, counts

@@ -68,7 +68,9 @@ def test_postgres_settings_are_required_only_on_postgres(clean_env, monkeypatch)
         ]
     }
     monkeypatch.setenv("AIECON_DESTINATION", "mysql")
-    assert setting_problems() == {"core": ["AIECON_DESTINATION='mysql': expected one of duckdb, postgres"]}
+    assert setting_problems() == {
+        "core": ["AIECON_DESTINATION='mysql': expected one of duckdb, postgres, spark"]
+    }
 
 
 def test_an_ingest_step_checks_the_core_and_its_own_vendor_only(clean_env, monkeypatch):

@@ -24,10 +24,11 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from dagster_project.child_processes import dagster_dbt_children_die_with_parent as dbt_dies_with_run
 from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.defs.dlt.assets import INGEST_ASSETS, WAREHOUSE_POOL
-from dagster_project.defs.dlt.pipelines import create_every_missing_raw_table
+from dagster_project.defs.dlt.pipelines import prepare_raw_for_dbt
 from dagster_project.defs.isolation import PARTIAL_OF_TAG, missing_reasons, missing_vendors
 from dagster_project.partitions import daily_partitions
 from dagster_project.settings import warehouse_path
+from dagster_project.spark_lake import dbt_engine_environment
 from dagster_project.warehouse_lock import step_warehouse_writer
 from ingestion.core.windows import Window
 from ingestion.pricing.overrides import dbt_vars as price_override_vars
@@ -88,12 +89,15 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     # environment said (AIECON_DATA_DIR alone, a relative path, nothing).
     # The writer lock for the whole dbt build; dbt dies with this process (dagster_project/child_processes.py).
     with (
-        _environment(AIECON_WAREHOUSE=str(warehouse_path())),
+        _environment(AIECON_WAREHOUSE=str(warehouse_path()), **dbt_engine_environment()),
         step_warehouse_writer(f"dagster run {context.run_id} (dbt build)"),
         dbt_dies_with_run(),
     ):
         # staging reads every registered vendor's raw tables: a disabled or never-loaded vendor's are made empty
-        if created := create_every_missing_raw_table():
+        # (on Spark also the window's raw days written to the lake dbt-spark reads)
+        if created := prepare_raw_for_dbt(
+            *Window(context.partition_time_window.start, context.partition_time_window.end).day_span
+        ):
             context.log.info(f"raw tables created empty (no load yet): {created}")
         yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
 

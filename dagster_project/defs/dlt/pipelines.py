@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import dlt
 from dlt.common.destination import Destination
@@ -71,6 +72,18 @@ def warehouse_destination() -> Destination:
             "global_config": {"memory_limit": duckdb_memory_limit(), "preserve_insertion_order": False},
         }
     )
+
+
+def prepare_raw_for_dbt(first: date, end: date) -> dict[str, list[str]]:
+    """What dbt needs of the raw layer before it builds the days [first, end): every missing raw table created
+    empty (``create_every_missing_raw_table``), and on Spark the window's raw days written to the lake
+    (``dagster_project/spark_lake.py``). {vendor: raw tables created empty}."""
+    created = create_every_missing_raw_table()
+    if destination_name() == "spark":
+        from dagster_project.spark_lake import export_raw_days
+
+        export_raw_days(first, end)
+    return created
 
 
 def create_every_missing_raw_table() -> dict[str, list[str]]:

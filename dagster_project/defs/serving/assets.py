@@ -46,7 +46,13 @@ def _publish(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     first_day, end_day = Window(tw.start, tw.end).day_span
     if destination_name() == "postgres":
         return _publish_from_postgres(first_day, end_day)
-    counts, files = publish_marts(warehouse_path(), serving_path(), parquet_dir(), first_day, end_day)
+    if destination_name() == "spark":
+        from dagster_project.spark_lake import spark_marts_snapshot
+
+        with spark_marts_snapshot(parquet_dir().parent) as snapshot:  # views over Spark's Parquet, no copy
+            counts, files = publish_marts(snapshot, serving_path(), parquet_dir(), first_day, end_day)
+    else:
+        counts, files = publish_marts(warehouse_path(), serving_path(), parquet_dir(), first_day, end_day)
     metadata: Mapping[str, dg.RawMetadataValue] = {
         "serving_copy": dg.MetadataValue.path(str(serving_path())),
         "parquet_dir": dg.MetadataValue.path(str(parquet_dir())),

@@ -8,11 +8,11 @@ with
 focus as (
 
     select
-        "x_ChargeDay" as day,
-        sum(case when "x_CostKind" = 'token' then "BilledCost" else 0 end) as token_cost_usd,
-        sum(case when "x_CostKind" = 'tool' then "BilledCost" else 0 end) as tool_cost_usd
+        {{ adapter.quote('x_ChargeDay') }} as day,
+        sum(case when {{ adapter.quote('x_CostKind') }} = 'token' then {{ adapter.quote('BilledCost') }} else 0 end) as token_cost_usd,
+        sum(case when {{ adapter.quote('x_CostKind') }} = 'tool' then {{ adapter.quote('BilledCost') }} else 0 end) as tool_cost_usd
     from {{ ref('focus_ai_costs') }}
-    group by "x_ChargeDay"
+    group by {{ adapter.quote('x_ChargeDay') }}
 
 ),
 

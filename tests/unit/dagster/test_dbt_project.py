@@ -19,3 +19,13 @@ def test_a_manifest_older_than_any_model_is_stale(tmp_path):
     (tmp_path / "target" / "run_results.json").write_text("{}")  # dbt's own output does not count
     os.utime(model, (1_000, 1_000))
     assert not manifest_is_stale(manifest, tmp_path)
+
+
+def test_a_manifest_parsed_for_another_adapter_is_stale(tmp_path):
+    manifest = tmp_path / "target" / "manifest.json"
+    manifest.parent.mkdir()
+    manifest.write_text(
+        '{"metadata": {"dbt_version": "1.11.16", "adapter_type": "duckdb", "env": {}}, "nodes": {}}'
+    )
+    assert not manifest_is_stale(manifest, tmp_path, adapter="duckdb")
+    assert manifest_is_stale(manifest, tmp_path, adapter="spark")  # a Spark run's test ids differ

@@ -18,7 +18,7 @@ def test_a_failed_vendor_is_built_around_and_named(monkeypatch, tmp_path):
         direct_build, "load_day", lambda day: loads.append(day) or ({down: "HTTP 503"} if day == DAY else {})
     )
     monkeypatch.setattr(direct_build, "run_dbt", lambda work_dir, *args, vars: dbt_runs.append(vars))
-    monkeypatch.setattr(direct_build, "create_every_missing_raw_table", dict)
+    monkeypatch.setattr(direct_build, "prepare_raw_for_dbt", lambda first, end: {})
     with pytest.raises(direct_build.VendorLoadsFailed, match=f"built without {down}") as failed:
         direct_build.build_days([DAY, DAY + timedelta(days=1)], tmp_path)
     assert loads == [DAY, DAY + timedelta(days=1)]  # the next day was built all the same

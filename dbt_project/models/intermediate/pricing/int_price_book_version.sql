@@ -21,7 +21,7 @@ with rows as (
 
 select
     {#- ordered by each row's own hash: hex digits sort alike under every collation, the rows' text does not #}
-    {{ dbt.hash(dbt.listagg(dbt.hash('row_text'), "'~'", 'order by ' ~ dbt.hash('row_text'))) }} as price_book_version,
+    {{ dbt.hash(ordered_listagg(dbt.hash('row_text'), "'~'", dbt.hash('row_text'))) }} as price_book_version,
     (select max(source_version) from {{ ref('price_book_list_prices') }}) as list_source_version,
     (select count(*) from ({{ price_override_rows() }}) as overrides) as override_count
 from rows

@@ -1,2 +1,2 @@
-{{ config(materialized='view') }}
+{{ config(materialized=served_view_materialization()) }}
 {{ cost_by_dimension_view(ref('cost_by_dimension_daily'), 'api_key') }}

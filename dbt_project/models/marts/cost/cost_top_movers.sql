@@ -10,7 +10,7 @@
     Incremental on period_end; reads the 2 x max(period_days) - 1 days before the window.
 -#}
 {%- set bigint = dbt.type_bigint() -%}
-{%- set double = 'double precision' -%}
+{%- set double = type_double() -%}
 {%- set period_days = analytics_period_days('top_mover_period_days') -%}
 {%- set lookback = 2 * (period_days | max) - 1 -%}
 

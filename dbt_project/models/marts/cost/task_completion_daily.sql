@@ -6,7 +6,7 @@
     past the window so a task running past midnight keeps its end.
 -#}
 {%- set bigint = dbt.type_bigint() -%}
-{%- set double = 'double precision' -%}
+{%- set double = type_double() -%}
 
 with
 

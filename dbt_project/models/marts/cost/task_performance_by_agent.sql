@@ -5,7 +5,7 @@
     task-performance-by-agent. Incremental on period_end.
 -#}
 {%- set bigint = dbt.type_bigint() -%}
-{%- set double = 'double precision' -%}
+{%- set double = type_double() -%}
 
 with
 

@@ -7,7 +7,7 @@
     A longer period's rate is sum(tokens) / its minutes. Incremental by partition window (day).
 -#}
 {%- set bigint = dbt.type_bigint() -%}
-{%- set double = 'double precision' -%}
+{%- set double = type_double() -%}
 
 with
 

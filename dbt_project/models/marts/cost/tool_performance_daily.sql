@@ -6,7 +6,7 @@
     Incremental by partition window (day).
 -#}
 {%- set bigint = dbt.type_bigint() -%}
-{%- set double = 'double precision' -%}
+{%- set double = type_double() -%}
 
 with
 

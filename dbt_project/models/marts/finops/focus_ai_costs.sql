@@ -1,4 +1,4 @@
-{{ config(meta={'partition_window_column': '"x_ChargeDay"', 'source_system_column': '"x_SourceSystem"'}) }}
+{{ config(meta={'partition_window_column': adapter.quote('x_ChargeDay'), 'source_system_column': adapter.quote('x_SourceSystem')}) }}
 {#-
     What was spent on AI, each call once, as a FinOps FOCUS 1.2 Cost and Usage dataset with the FOCUS 1.3
     provider columns: one Usage charge row per (charge group, token type).
@@ -210,53 +210,53 @@ invoiced as (
 focus as (
 
     select
-        cost_usd as "BilledCost",
-        billing_account_id as "BillingAccountId",
-        team_id as "BillingAccountName",
-        'USD' as "BillingCurrency",
-        {{ dbt.cast(dbt.dateadd('month', 1, 'billing_period_start'), ts) }} as "BillingPeriodEnd",
-        billing_period_start as "BillingPeriodStart",
-        'Usage' as "ChargeCategory",
-        {{ dbt.cast('null', dbt.type_string()) }} as "ChargeClass",
+        cost_usd as {{ adapter.quote('BilledCost') }},
+        billing_account_id as {{ adapter.quote('BillingAccountId') }},
+        team_id as {{ adapter.quote('BillingAccountName') }},
+        'USD' as {{ adapter.quote('BillingCurrency') }},
+        {{ dbt.cast(dbt.dateadd('month', 1, 'billing_period_start'), ts) }} as {{ adapter.quote('BillingPeriodEnd') }},
+        billing_period_start as {{ adapter.quote('BillingPeriodStart') }},
+        'Usage' as {{ adapter.quote('ChargeCategory') }},
+        {{ dbt.cast('null', dbt.type_string()) }} as {{ adapter.quote('ChargeClass') }},
         {{ dbt.concat(['model', "' '", 'token_type', "' '", 'pricing_unit', "' via '", 'source_system']) }}
-            as "ChargeDescription",
-        'Usage-Based' as "ChargeFrequency",
-        {{ dbt.cast(dbt.dateadd('day', 1, 'charge_period_start'), ts) }} as "ChargePeriodEnd",
-        charge_period_start as "ChargePeriodStart",
-        {{ dbt.cast('quantity', dbt.type_numeric()) }} as "ConsumedQuantity",
-        pricing_unit as "ConsumedUnit",
-        cost_usd as "ContractedCost",
-        cost_usd as "EffectiveCost",
-        invoice_id as "InvoiceId",
-        provider as "InvoiceIssuerName",
-        cost_usd as "ListCost",
-        'Standard' as "PricingCategory",
-        {{ dbt.cast('quantity', dbt.type_numeric()) }} as "PricingQuantity",
-        pricing_unit as "PricingUnit",
-        provider as "ProviderName",
-        provider as "PublisherName",
-        provider as "ServiceProviderName",
-        provider as "HostProviderName",
-        'AI and Machine Learning' as "ServiceCategory",
+            as {{ adapter.quote('ChargeDescription') }},
+        'Usage-Based' as {{ adapter.quote('ChargeFrequency') }},
+        {{ dbt.cast(dbt.dateadd('day', 1, 'charge_period_start'), ts) }} as {{ adapter.quote('ChargePeriodEnd') }},
+        charge_period_start as {{ adapter.quote('ChargePeriodStart') }},
+        {{ dbt.cast('quantity', dbt.type_numeric()) }} as {{ adapter.quote('ConsumedQuantity') }},
+        pricing_unit as {{ adapter.quote('ConsumedUnit') }},
+        cost_usd as {{ adapter.quote('ContractedCost') }},
+        cost_usd as {{ adapter.quote('EffectiveCost') }},
+        invoice_id as {{ adapter.quote('InvoiceId') }},
+        provider as {{ adapter.quote('InvoiceIssuerName') }},
+        cost_usd as {{ adapter.quote('ListCost') }},
+        'Standard' as {{ adapter.quote('PricingCategory') }},
+        {{ dbt.cast('quantity', dbt.type_numeric()) }} as {{ adapter.quote('PricingQuantity') }},
+        pricing_unit as {{ adapter.quote('PricingUnit') }},
+        provider as {{ adapter.quote('ProviderName') }},
+        provider as {{ adapter.quote('PublisherName') }},
+        provider as {{ adapter.quote('ServiceProviderName') }},
+        provider as {{ adapter.quote('HostProviderName') }},
+        'AI and Machine Learning' as {{ adapter.quote('ServiceCategory') }},
         case
             when cost_kind = 'tool' then {{ dbt.concat(['provider', "' tools'"]) }}
             else {{ dbt.concat(['provider', "' generative AI'"]) }}
-        end as "ServiceName",
+        end as {{ adapter.quote('ServiceName') }},
         case
             when cost_kind = 'tool' then 'Other (AI and Machine Learning)'
             else 'Generative AI'
-        end as "ServiceSubcategory",
-        model as "SkuId",
-        token_type as "SkuMeter",
-        {{ dbt.concat(['model', "':'", 'token_type']) }} as "SkuPriceId",
-        day as "x_ChargeDay",
-        source_system as "x_SourceSystem",
-        cost_kind as "x_CostKind",
-        agent_name as "x_AgentName",
-        trace_id as "x_TraceId",
-        model as "x_Model",
-        token_type as "x_TokenType",
-        call_count as "x_CallCount"
+        end as {{ adapter.quote('ServiceSubcategory') }},
+        model as {{ adapter.quote('SkuId') }},
+        token_type as {{ adapter.quote('SkuMeter') }},
+        {{ dbt.concat(['model', "':'", 'token_type']) }} as {{ adapter.quote('SkuPriceId') }},
+        day as {{ adapter.quote('x_ChargeDay') }},
+        source_system as {{ adapter.quote('x_SourceSystem') }},
+        cost_kind as {{ adapter.quote('x_CostKind') }},
+        agent_name as {{ adapter.quote('x_AgentName') }},
+        trace_id as {{ adapter.quote('x_TraceId') }},
+        model as {{ adapter.quote('x_Model') }},
+        token_type as {{ adapter.quote('x_TokenType') }},
+        call_count as {{ adapter.quote('x_CallCount') }}
     from invoiced
 
 )

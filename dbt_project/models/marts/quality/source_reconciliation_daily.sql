@@ -21,7 +21,7 @@
 -#}
 {{ config(meta={'writes_missing_source_systems': true}) }}
 {%- set tolerance = var('reconciliation_tolerance') -%}
-{%- set double = 'double precision' -%}
+{%- set double = type_double() -%}
 {#- Figures are summed as exact decimals, then made DOUBLE: a sum of doubles depends on the order a parallel
     engine adds them, and a re-run must reproduce the table byte for byte. -#}
 {%- set exact = 'numeric(38, 9)' -%}

@@ -107,7 +107,7 @@ patterns as (
         call_id,
         max(node_count) as cycle_length,
         {{ dbt.concat([
-            dbt.listagg('agent_name', "' > '", 'order by rotated_index'),
+            ordered_listagg('agent_name', "' > '", 'rotated_index'),
             "' > '",
             'max(first_agent_name)',
         ]) }} as cycle_pattern

@@ -5,17 +5,12 @@
     var trace_max_depth, so a cycle of parent links in bad vendor data cannot make it endless.
     Incremental by the trace's day (int_trace_calls.trace_day), like int_trace_call_paths.
 -#}
-with recursive
-
-calls as (
-
+{%- set max_depth = var('trace_max_depth', 100) -%}
+{%- set calls -%}
     select * from {{ ref('int_trace_calls') }}
     where {{ in_partition_window('trace_day') }}
-
-),
-
-ancestors as (
-
+{%- endset -%}
+{%- set anchor -%}
     select
         trace_key,
         trace_day as day,
@@ -25,9 +20,8 @@ ancestors as (
         agent_name as ancestor_agent_name,
         0 as distance
     from calls
-
-    union all
-
+{%- endset -%}
+{%- set step -%}
     select
         ancestors.trace_key,
         ancestors.day,
@@ -40,8 +34,10 @@ ancestors as (
     inner join calls as parent
         on parent.call_id = ancestors.next_call_id
         and parent.trace_key = ancestors.trace_key
-    where ancestors.distance < {{ var('trace_max_depth', 100) }}
-
+    where ancestors.distance < {{ max_depth }}
+{%- endset -%}
+with walk as (
+{{ recursive_walk('calls', calls, 'ancestors', anchor, step, max_depth) }}
 )
 
-select trace_key, day, call_id, ancestor_call_id, ancestor_agent_name, distance from ancestors
+select trace_key, day, call_id, ancestor_call_id, ancestor_agent_name, distance from walk

@@ -9,17 +9,12 @@
     window, so a daily run does not grow with the history.
 -#}
 {%- set text = dbt.type_string() -%}
-with recursive
-
-calls as (
-
+{%- set max_depth = var('trace_max_depth', 100) -%}
+{%- set calls -%}
     select * from {{ ref('int_trace_calls') }}
     where {{ in_partition_window('trace_day') }}
-
-),
-
-paths as (
-
+{%- endset -%}
+{%- set anchor -%}
     select
         trace_key,
         trace_day as day,
@@ -33,9 +28,8 @@ paths as (
         {{ dbt.cast("coalesce(agent_name, '?')", text) }} as path_agents
     from calls
     where linked_parent_call_id is null
-
-    union all
-
+{%- endset -%}
+{%- set step -%}
     select
         child.trace_key,
         paths.day,
@@ -55,8 +49,6 @@ paths as (
     inner join calls as child
         on child.linked_parent_call_id = paths.call_id
         and child.trace_key = paths.trace_key
-    where paths.depth < {{ var('trace_max_depth', 100) }}
-
-)
-
-select * from paths
+    where paths.depth < {{ max_depth }}
+{%- endset -%}
+{{ recursive_walk('calls', calls, 'paths', anchor, step, max_depth) }}

@@ -1,4 +1,4 @@
-"""PostgreSQL is the optional extra ``postgres``: without it, PostgreSQL paths fail with one line naming it."""
+"""PostgreSQL and Spark are optional extras: without one, its paths fail with one line naming it."""
 
 from __future__ import annotations
 
@@ -6,23 +6,23 @@ import importlib.util
 
 import pytest
 
-from dagster_project import postgres_extra
+from dagster_project import extras
 from ingestion.core.setting_registry import SettingError
 
 
 def _without(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
     real = importlib.util.find_spec
-    monkeypatch.setattr(postgres_extra, "find_spec", lambda name: None if name in modules else real(name))
+    monkeypatch.setattr(extras, "find_spec", lambda name: None if name in modules else real(name))
 
 
 def test_the_dev_environment_has_the_extra():
-    postgres_extra.require_postgres_extra()  # the dev group installs it: PostgreSQL tests need it
+    extras.require_postgres_extra()  # the dev group installs it: PostgreSQL tests need it
 
 
 def test_a_missing_driver_names_the_extra(monkeypatch):
     _without(monkeypatch, "psycopg2")
     with pytest.raises(SettingError) as raised:
-        postgres_extra.require_postgres_extra()
+        extras.require_postgres_extra()
     message = str(raised.value)
     assert "psycopg2-binary not installed" in message and "dbt-postgres" not in message, message
     assert "pip install 'ai-economics-warehouse[postgres]'" in message, message
@@ -50,3 +50,20 @@ def test_aiecon_check_names_a_missing_extra_on_postgres_only(monkeypatch):
     assert any("psycopg2-binary not installed" in line for line in setting_problems([]).get("postgres", []))
     monkeypatch.setenv("AIECON_DESTINATION", "duckdb")
     assert "postgres" not in setting_problems([])
+
+
+def test_aiecon_check_names_a_missing_spark_extra_and_java(monkeypatch):
+    from dagster_project.check import setting_problems
+
+    monkeypatch.setenv("AIECON_DESTINATION", "spark")
+    _without(monkeypatch, "pyspark")
+    lines = setting_problems([]).get("spark", [])
+    assert any(
+        "pyspark" in line and "not installed" in line and "make spark-install" in line for line in lines
+    ), lines
+
+    monkeypatch.setattr(extras, "find_spec", lambda name: object())  # the extra present ...
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")  # ... but no java anywhere
+    lines = setting_problems([]).get("spark", [])
+    assert any("needs Java 17" in line for line in lines), lines

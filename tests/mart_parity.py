@@ -1,4 +1,4 @@
-"""Reading every mart of a build as comparable rows, from DuckDB or PostgreSQL.
+"""Reading every mart of a build as comparable rows, from DuckDB, PostgreSQL or Spark (the parity tests).
 
 The marts are enumerated from the dbt manifest (every model under models/marts built in schema marts: the
 building blocks under models/marts/<area>/building_blocks live in schema intermediate, not served), so a mart
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,8 @@ import duckdb
 
 from dagster_project.destination import PostgresSettings
 from dagster_project.local_postgres import connect
+
+MartReader = Callable[[str, str], tuple[list[str], list[tuple]]]
 
 
 def mart_relations(manifest: Path) -> dict[str, tuple[str, str]]:
@@ -65,6 +68,16 @@ def duckdb_mart(path: Path, schema: str, table: str) -> tuple[list[str], list[tu
         return columns, sorted_rows(cursor.fetchall())
 
 
+def duckdb_reader(path: Path, value: Callable[[object], object] | None = None) -> MartReader:
+    """The marts of a DuckDB file; ``value`` maps every value first (a form another engine cannot express)."""
+
+    def read(schema: str, table: str) -> tuple[list[str], list[tuple]]:
+        columns, rows = duckdb_mart(path, schema, table)
+        return columns, rows if value is None else sorted_rows([tuple(map(value, row)) for row in rows])
+
+    return read
+
+
 def postgres_mart(settings: PostgresSettings, schema: str, table: str) -> tuple[list[str], list[tuple]]:
     with connect(settings) as con, con.cursor() as cur:
         cur.execute(f'select * from "{schema}"."{table}"')
@@ -91,21 +104,25 @@ def first_difference(left: list[tuple], right: list[tuple], columns: list[str]) 
     return None
 
 
+def postgres_reader(settings: PostgresSettings) -> MartReader:
+    return lambda schema, table: postgres_mart(settings, schema, table)
+
+
 def compare_marts(
-    duck: Path, settings: PostgresSettings, marts: dict[str, tuple[str, str]]
+    duck: MartReader, other: MartReader, marts: dict[str, tuple[str, str]], engine: str = "PostgreSQL"
 ) -> tuple[dict[str, int], list[str]]:
-    """Every mart of the DuckDB file against the same mart on PostgreSQL: {mart: rows} and one line per mart
-    that differs (columns, row count or the first differing value). Every mart is compared before returning,
-    so one run names every difference."""
+    """Every mart of the DuckDB build against the same mart read by ``other`` (another engine's build): {mart:
+    rows} and one line per mart that differs (columns, row count or the first differing value). Every mart is
+    compared before returning, so one run names every difference."""
     counts, differences = {}, []
     for name, (schema, table) in sorted(marts.items()):
-        duck_columns, duck_rows = duckdb_mart(duck, schema, table)
-        pg_columns, pg_rows = postgres_mart(settings, schema, table)
-        if pg_columns != duck_columns:
-            differences.append(f"{name}: columns {duck_columns} vs {pg_columns}")
+        duck_columns, duck_rows = duck(schema, table)
+        other_columns, other_rows = other(schema, table)
+        if other_columns != duck_columns:
+            differences.append(f"{name}: columns {duck_columns} vs {other_columns}")
             continue
-        difference = first_difference(duck_rows, pg_rows, duck_columns)
+        difference = first_difference(duck_rows, other_rows, duck_columns)
         if difference is not None:
-            differences.append(f"{name}: DuckDB vs PostgreSQL differ at {difference}")
+            differences.append(f"{name}: DuckDB vs {engine} differ at {difference}")
         counts[name] = len(duck_rows)
     return counts, differences
