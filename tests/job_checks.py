@@ -2,6 +2,7 @@
 and each check's latest evaluation per partition (the Dagster job tests on PostgreSQL and Spark)."""
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -49,16 +50,40 @@ def duckdb_reference_build(
 def run_job_for_days(
     instance: dg.DagsterInstance, days: tuple[date, ...]
 ) -> dict[date, dg.ExecuteInProcessResult]:
-    """The main job in-process, one partition per day as the schedules launch it, with the environment as it is
-    (definitions loaded now: on Spark the dbt manifest must be parsed with AIECON_DESTINATION set)."""
-    from dagster_project.definitions import defs
-    from dagster_project.defs.schedules import MAIN_JOB_NAME
+    """The main job in-process, one partition per day as the schedules launch it, with definitions loaded now from
+    the environment as it is (on Spark the dbt manifest must be parsed with AIECON_DESTINATION set)."""
+    with definitions_loaded_now() as defs:
+        from dagster_project.defs.schedules import MAIN_JOB_NAME
 
-    job = defs.resolve_job_def(MAIN_JOB_NAME)
-    return {
-        day: job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False)
-        for day in days
-    }
+        job = defs.resolve_job_def(MAIN_JOB_NAME)
+        return {
+            day: job.execute_in_process(
+                partition_key=day.isoformat(), instance=instance, raise_on_error=False
+            )
+            for day in days
+        }
+
+
+@contextmanager
+def definitions_loaded_now() -> Iterator[dg.Definitions]:
+    """The project's definitions imported afresh, the modules imported before put back on exit. Definitions read
+    AIECON_DESTINATION when they load, and pytest's collection imports them (other test modules) before a test
+    sets it: a job on Spark with a DuckDB manifest fails (defs/dbt/assets.py)."""
+    loaded_before = {name: module for name, module in sys.modules.items() if _is_project_module(name)}
+    for name in loaded_before:
+        del sys.modules[name]
+    try:
+        from dagster_project.definitions import defs
+
+        yield defs
+    finally:
+        for name in [name for name in sys.modules if _is_project_module(name)]:
+            del sys.modules[name]
+        sys.modules.update(loaded_before)
+
+
+def _is_project_module(name: str) -> bool:
+    return name == "dagster_project" or name.startswith("dagster_project.")
 
 
 def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:

@@ -26,6 +26,7 @@ from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.defs.dlt.assets import INGEST_ASSETS, WAREHOUSE_POOL
 from dagster_project.defs.dlt.pipelines import prepare_raw_for_dbt
 from dagster_project.defs.isolation import PARTIAL_OF_TAG, missing_reasons, missing_vendors
+from dagster_project.destination import destination_name
 from dagster_project.partitions import daily_partitions
 from dagster_project.settings import warehouse_path
 from dagster_project.spark_lake import dbt_engine_environment
@@ -63,8 +64,25 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
+# The manifest the assets below are built from, read here rather than by dagster-dbt (which caches a manifest by
+# its path for the process: a re-parse for another engine would go unseen), and the adapter it was parsed for. A
+# dbt test's id hashes its compiled arguments (a quoted column differs on Spark), so a manifest parsed for another
+# engine does not know the run's tests.
+MANIFEST = json.loads(dbt_project().manifest_path.read_text(encoding="utf-8"))
+MANIFEST_ADAPTER = MANIFEST["metadata"].get("adapter_type")
+
+
+def require_manifest_for_destination() -> None:
+    """Fail before dbt runs when the definitions were loaded for another engine than the one configured now."""
+    if (destination := destination_name()) != MANIFEST_ADAPTER:
+        raise dg.Failure(
+            f"the dbt assets were loaded from a manifest parsed for {MANIFEST_ADAPTER}, but AIECON_DESTINATION is "
+            f"{destination}: reload the code location (or restart dagster) after changing AIECON_DESTINATION"
+        )
+
+
 @dbt_assets(
-    manifest=dbt_project().manifest_path,
+    manifest=MANIFEST,
     project=dbt_project(),
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -74,6 +92,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
     pool=WAREHOUSE_POOL,
 )
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    require_manifest_for_destination()
     dbt_vars = {
         **dbt_vars_for_window(context.partition_time_window),
         **source_system_vars(context.run.tags),

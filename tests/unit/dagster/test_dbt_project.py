@@ -1,5 +1,9 @@
 import os
 
+import dagster as dg
+import pytest
+
+from dagster_project.defs.dbt import assets
 from dagster_project.defs.dbt.project import manifest_is_stale
 
 
@@ -29,3 +33,12 @@ def test_a_manifest_parsed_for_another_adapter_is_stale(tmp_path):
     )
     assert not manifest_is_stale(manifest, tmp_path, adapter="duckdb")
     assert manifest_is_stale(manifest, tmp_path, adapter="spark")  # a Spark run's test ids differ
+
+
+def test_the_dbt_step_refuses_a_manifest_parsed_for_another_engine(monkeypatch):
+    monkeypatch.setattr(assets, "MANIFEST_ADAPTER", "duckdb")
+    monkeypatch.setenv("AIECON_DESTINATION", "spark")
+    with pytest.raises(dg.Failure, match="parsed for duckdb, but AIECON_DESTINATION is spark"):
+        assets.require_manifest_for_destination()
+    monkeypatch.setenv("AIECON_DESTINATION", "duckdb")
+    assets.require_manifest_for_destination()  # the same engine: no error
