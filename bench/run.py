@@ -8,7 +8,9 @@ Measures, in one run on this machine, with the sizes given by the arguments:
 (b) incremental cost: one partition's ``dbt build`` with a short and a long history;
 (c) backfill: N days as one ``dbt build`` against N per-day builds;
 (d) peak memory (RSS) of the ingest step and of the dbt build of the big day;
-(e) BI latency of typical analyst queries on the long history.
+(e) BI latency of typical analyst queries on the long history;
+(f) the partition as a user gets it: the Dagster job for one day of ``ingest_calls`` Revenium calls (every
+    vendor's ingest, the gates, dbt, publish), each step timed with its peak memory.
 
 Results go to a JSON file, with each target, the measured figure and pass/fail; a table is printed.
 """
@@ -191,6 +193,41 @@ def measure_ingest(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def measure_partition(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
+    """(f): the job ``ai_economics_daily`` for INGEST_DAY into a new warehouse, simulator rate limits off."""
+    cpd = _calls_per_day_for(sizes["ingest_calls"], INGEST_DAY)
+    print(f"partition: the Dagster job for {INGEST_DAY} ...", flush=True)
+    with simulator(seed=SEED, calls_per_day=cpd, extra_args=("--no-rate-limits",)) as url:
+        _warm(url)
+        step = python_step(
+            "bench.partition_step",
+            "--day",
+            INGEST_DAY.isoformat(),
+            "--data-dir",
+            str(work / "partition"),
+            env=UNTHROTTLED,
+        )
+    steps = step.output["steps"]
+    # a gate step evaluates checks and materializes nothing (the blocking checks run as their own steps)
+    gates = [s for s in steps.values() if s["check_evaluations"] and not s["materializations"]]
+    gates_s = sum(s["seconds"] for s in gates)
+    warehouse = work / "partition" / "warehouse.duckdb"
+    result = {
+        "day": INGEST_DAY.isoformat(),
+        "world_calls_per_day": cpd,
+        "revenium_completions": report.count(warehouse, "raw_revenium.completions"),
+        "fct_ai_calls_rows": report.count(warehouse, "marts.fct_ai_calls"),
+        "job_s": round(step.output["seconds"], 1),
+        "gates_s": round(gates_s, 1),
+        "gate_steps": len(gates),
+        "gates_share": round(gates_s / step.output["seconds"], 3),
+        "peak_rss_mb": max(s["peak_rss_mb"] for s in steps.values()),
+        "steps": steps,
+    }
+    shutil.rmtree(work / "partition", ignore_errors=True)
+    return result
+
+
 def _build_history(work: Path, base: Path, name: str, days: int, copies: int) -> Path:
     """A copy of the base warehouse with raw rows for ``days`` days from HISTORY_START, ``copies`` copies
     of the base day's events on each."""
@@ -318,6 +355,7 @@ def main() -> None:
         measured: dict[str, Any] = {"ingest": json.loads(args.ingest_results.read_text())["ingest"]}
     else:
         measured = {"ingest": measure_ingest(work, sizes)}
+    measured["partition"] = measure_partition(work, sizes)
     # Keep what is measured so far: a later failure must not lose a 20-minute run's figures.
     out.with_suffix(".partial.json").write_text(json.dumps(measured, indent=2) + "\n")
     warehouse_from = "this run"

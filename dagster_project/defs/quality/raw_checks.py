@@ -16,7 +16,7 @@ import pandas as pd
 from dagster_project.defs.dlt.assets import ENABLED_VENDORS, WAREHOUSE_POOL, raw_asset_key
 from dagster_project.defs.quality.per_day import evaluations, judged_days, step_days
 from dagster_project.defs.quality.quarantine_gate import QuarantinedRule, judge_quarantine, read_quarantine
-from dagster_project.defs.quality.suites import validate
+from dagster_project.defs.quality.suites import rule_columns, validate
 from dagster_project.partitions import daily_partitions
 from dagster_project.warehouse import read_connection
 from ingestion.core.raw_table import RawTable
@@ -28,10 +28,14 @@ from ingestion.vendors import raw_tables
 def read_days(
     schema: str, table: str, windows: list[Window]
 ) -> tuple[pd.DataFrame, dict[Window, list[QuarantinedRule]]]:
-    """The raw rows of all the days (one read) and each day's quarantined records by rule."""
+    """The raw rows of all the days (one read; only the columns the table's rules read) and each day's
+    quarantined records by rule."""
     span = Window(windows[0].start, windows[-1].end)
+    columns = ", ".join(f'"{c}"' for c in rule_columns(f"{schema}.{table}", span))
     with read_connection() as con:
-        frame = con.frame(f"select * from {schema}.{table} where _day >= ? and _day < ?", span.day_span)
+        frame = con.frame(
+            f"select {columns} from {schema}.{table} where _day >= ? and _day < ?", span.day_span
+        )
         return frame, {w: read_quarantine(con, schema, table, w) for w in windows}
 
 

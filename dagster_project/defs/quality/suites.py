@@ -55,6 +55,26 @@ def build_suite(qualified_name: str, window: Window) -> gx.ExpectationSuite:
     return suite
 
 
+def rule_columns(qualified_name: str, window: Window) -> list[str]:
+    """The columns the table's rules read, in first-use order: all a validation needs of a raw table, so the gate reads and holds
+    only these (Revenium's completions: 21 of 51 columns)."""
+    _ephemeral_context()
+    columns: dict[str, None] = {}
+    for expectation in build_suite(qualified_name, window).expectations:
+        kwargs = expectation.configuration.kwargs
+        for column in [kwargs.get("column"), *(kwargs.get("column_list") or [])]:
+            if column:
+                columns[column] = None
+    return list(columns)
+
+
+def _ephemeral_context() -> gx.data_context.AbstractDataContext:
+    """GE's in-memory context (a suite is built inside one); no progress bars (noise in Dagster's logs)."""
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
 @dataclass(frozen=True)
 class RuleFailure:
     rule: str
@@ -65,9 +85,7 @@ class RuleFailure:
 
 def validate(qualified_name: str, frame: pd.DataFrame, window: Window) -> tuple[bool, list[RuleFailure]]:
     """Run the table's suite on ``frame`` with GE's pandas engine; return success and the failing rules."""
-    context = gx.get_context(mode="ephemeral")
-    # GE draws a progress bar per validation; in Dagster's logs that is noise.
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context = _ephemeral_context()
     batch = (
         context.data_sources.add_pandas("raw")
         .add_dataframe_asset(qualified_name)

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from dagster_project.defs.quality.suites import validate
+from dagster_project.defs.quality.suites import rule_columns, validate
 from ingestion.core.windows import Window
 
 WINDOW = Window(datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC))
@@ -86,3 +86,13 @@ def test_unknown_enum_values_fail_the_revenium_suite():
     assert [(f.rule, f.column, f.sample) for f in failures] == [
         ("expect_column_values_to_be_in_set", "stop_reason", ["EXPLODED"])
     ]
+
+
+def test_the_gate_reads_only_the_columns_its_rules_read():
+    # helicone's requests: required request_id, request_created_at, provider; nine non-negative counts and
+    # amounts; the day (window rule); the event time is request_created_at, already listed
+    assert rule_columns("raw_helicone.requests", WINDOW) == [
+        "request_id", "request_created_at", "provider", "prompt_tokens", "completion_tokens",
+        "prompt_cache_read_tokens", "prompt_cache_write_tokens", "reasoning_tokens", "total_tokens", "cost",
+        "delay_ms", "time_to_first_token", "_day",
+    ]  # fmt: skip
