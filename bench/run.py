@@ -355,8 +355,9 @@ def main() -> None:
         measured: dict[str, Any] = {"ingest": json.loads(args.ingest_results.read_text())["ingest"]}
     else:
         measured = {"ingest": measure_ingest(work, sizes)}
-    measured["partition"] = measure_partition(work, sizes)
     # Keep what is measured so far: a later failure must not lose a 20-minute run's figures.
+    out.with_suffix(".partial.json").write_text(json.dumps(measured, indent=2) + "\n")
+    measured["partition"] = measure_partition(work, sizes)
     out.with_suffix(".partial.json").write_text(json.dumps(measured, indent=2) + "\n")
     warehouse_from = "this run"
     if args.warehouse_results:  # figures of an earlier run's warehouse sections (see --warehouse-results)

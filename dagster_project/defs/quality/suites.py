@@ -56,8 +56,8 @@ def build_suite(qualified_name: str, window: Window) -> gx.ExpectationSuite:
 
 
 def rule_columns(qualified_name: str, window: Window) -> list[str]:
-    """The columns the table's rules read, in first-use order: all a validation needs of a raw table, so the gate reads and holds
-    only these (Revenium's completions: 21 of 51 columns)."""
+    """The columns the table's rules read, in first-use order: all a validation needs of a raw table, so the
+    gate reads and holds only these (Revenium's completions: 21 of 51 columns)."""
     _ephemeral_context()
     columns: dict[str, None] = {}
     for expectation in build_suite(qualified_name, window).expectations:
