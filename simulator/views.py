@@ -7,15 +7,20 @@ binary search and a slice, never a scan of the day.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeVar
 
 import numpy as np
 
 from simulator.observers import helicone_request_ms
 from simulator.timefmt import day_of_ms
 from simulator.world import DayCalls, World
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -106,3 +111,44 @@ def window_slices(
         index = calls.view(view_key, build)
         lo, hi = index.bounds(start_ms, end_ms)
         yield DaySlice(calls, index, lo, hi)
+
+
+class ListingCache:
+    """The last few whole listings a paged endpoint computed (a query's every page asks for the same list
+    with another offset), by the query that made them. Thread-safe; the oldest listing is dropped first."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+            return self._items.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def page_of_parts(
+    parts: Sequence[tuple[T, np.ndarray]], offset: int, size: int, desc: bool
+) -> list[tuple[T, int]]:
+    """Rows ``offset`` to ``offset + size`` of the parts laid end to end (newest first when ``desc``), found
+    without listing the others: a page of a million-row day costs the page, not the day."""
+    ordered = [(t, rows[::-1]) for t, rows in reversed(parts)] if desc else parts
+    out: list[tuple[T, int]] = []
+    for t, rows in ordered:
+        if offset >= len(rows):
+            offset -= len(rows)
+            continue
+        taken = rows[offset : offset + size - len(out)]
+        out += [(t, int(r)) for r in taken]
+        offset = 0
+        if len(out) == size:
+            break
+    return out

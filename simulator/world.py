@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
@@ -382,6 +382,7 @@ class World:
         self._cached_calls = 0
         self._lock = threading.Lock()
         self._day_locks: dict[date, threading.Lock] = {}
+        self._summaries: dict[tuple[date, str], Any] = {}
 
     def __repr__(self) -> str:
         return (
@@ -422,6 +423,17 @@ class World:
                     self._cached_calls -= old.n
                 self._day_locks.pop(day, None)
         return calls
+
+    def summary(self, day: date, key: str, build: Callable[[DayCalls], Any]) -> Any:
+        """A small per-day result (a day's squad executions), built once and kept after the day's calls leave
+        the cache: a request over a period (squads take THIRTY_DAYS by default) would otherwise generate every
+        day of the period again, each time it is asked."""
+        with self._lock:
+            if (day, key) in self._summaries:
+                return self._summaries[(day, key)]
+        value = build(self.calls(day))
+        with self._lock:
+            return self._summaries.setdefault((day, key), value)
 
     # -- generation -------------------------------------------------------------------------------------
     def expected_calls(self, day: date) -> float:

@@ -1,12 +1,15 @@
 """Reads of Revenium's agentic surfaces: traces, tool events, squads and jobs (docs/vendor-apis/revenium.md §2.1, §4).
 
-Each function returns plain records for one team and one UTC day; the source turns them into raw tables.
+The large per-day lists (traces, tool events, jobs, media metrics) are given as list queries (path and
+parameters) that the source walks into Arrow tables (``paged_tables``); the other functions return plain
+records for one team and one UTC day, which the source turns into raw tables.
 
 Choices where the docs are silent or the API has no date window ([I] = inferred):
 
 * Traces are asked with ``startDate``/``endDate`` (as the vendor CLI does) and ``sort=startTime,asc``; the
-  docs say a call without ``period`` returns every trace. Records outside the day are dropped here, so a
-  server that ignores the dates still lands the right rows (just slower) [I].
+  docs say a call without ``period`` returns every trace. Records outside the day are dropped by the source
+  (``iter_page_tables(only_within=day)``), so a server that ignores the dates still lands the right rows
+  (just slower) [I].
 * Squads take only a ``period`` (no dates). A run asks for the smallest period that reaches back to the
   start of its window (``squad_period``) and keeps the executions whose ``startTime`` falls in the window,
   so squad executions are dated by their own time like any event. A day older than TWELVE_MONTHS cannot
@@ -22,7 +25,7 @@ Choices where the docs are silent or the API has no date window ([I] = inferred)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -79,17 +82,21 @@ def _dated(window: Window, extra: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def traces(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
-    params = _dated(day, {"teamId": team_id, "sort": "startTime,asc"})
-    for page in iter_pages(client, TRACES_PATH, params, id_field="traceId"):
-        kept = [r for r in page if not isinstance(r, dict) or _in_window(day, r.get("startTime"))]
-        if kept:
-            yield kept
+# A list query: the path and parameters of one paged HAL list (the source walks it into Arrow tables,
+# ``paged_tables.iter_page_tables``).
+ListQuery = tuple[str, dict[str, Any]]
 
 
-def tool_events(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
-    params = _dated(day, {"teamId": team_id, "sort": "timestamp,asc"})
-    yield from iter_pages(client, TOOL_EVENTS_PATH, params)
+def traces_queries(team_id: str, day: Window) -> list[ListQuery]:
+    return [(TRACES_PATH, _dated(day, {"teamId": team_id, "sort": "startTime,asc"}))]
+
+
+def tool_events_queries(team_id: str, day: Window) -> list[ListQuery]:
+    return [(TOOL_EVENTS_PATH, _dated(day, {"teamId": team_id, "sort": "timestamp,asc"}))]
+
+
+def jobs_queries(team_id: str, day: Window) -> list[ListQuery]:
+    return [(JOBS_PATH, _dated(day, {"teamId": team_id, "sort": "created,asc"}))]
 
 
 def as_object(value: Any) -> dict[str, Any]:
@@ -139,8 +146,9 @@ def squad_entities(client: VendorClient, team_id: str, period: str) -> list[dict
 
 
 def jobs(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
-    params = _dated(day, {"teamId": team_id, "sort": "created,asc"})
-    yield from iter_pages(client, JOBS_PATH, params, id_field="agenticJobId")
+    """The day's jobs as pages of records (which jobs to detail: ``source.detailed_jobs``)."""
+    [(path, params)] = jobs_queries(team_id, day)
+    yield from iter_pages(client, path, params, id_field="agenticJobId")
 
 
 def job_roi(client: VendorClient, team_id: str, job_id: str) -> dict[str, Any]:
@@ -188,14 +196,15 @@ def ai_metric_types() -> list[str]:
     return revenium_settings.AI_METRIC_TYPES.read()
 
 
-def media_metrics(path: str) -> Any:
-    def fetch(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
-        yield from iter_pages(client, path, _dated(day, {"teamId": team_id, "sort": "timestamp,asc"}))
+def media_queries(path: str) -> Callable[[str, Window], list[ListQuery]]:
+    def queries(team_id: str, day: Window) -> list[ListQuery]:
+        return [(path, _dated(day, {"teamId": team_id, "sort": "timestamp,asc"}))]
 
-    return fetch
+    return queries
 
 
-def ai_metrics(client: VendorClient, team_id: str, day: Window) -> Iterator[list[dict[str, Any]]]:
-    for metric_type in ai_metric_types():
-        params = _dated(day, {"teamId": team_id, "sort": "timestamp,asc", "metricType": metric_type})
-        yield from iter_pages(client, AI_PATH, params)
+def ai_metrics_queries(team_id: str, day: Window) -> list[ListQuery]:
+    return [
+        (AI_PATH, _dated(day, {"teamId": team_id, "sort": "timestamp,asc", "metricType": metric_type}))
+        for metric_type in ai_metric_types()
+    ]

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
-from ingestion.core.arrow_pages import project_columnar, records_to_table
+from ingestion.core.arrow_pages import parse_timestamp, project_columnar, records_to_table
 from ingestion.core.http_client import VendorClient, decode_json
 from ingestion.core.paging import PageWalk, first_seen, fresh_records, prefetched
 from ingestion.core.raw_table import TIMESTAMP, RawTable
@@ -118,13 +118,18 @@ def iter_page_tables(
     concurrency: int = 1,
     batch_pages: int = 200,
     id_field: str = "id",
+    only_within: Window | None = None,
 ) -> Iterator[pa.Table]:
     """Every record of a paged list as Arrow tables of ``table`` (see the module docstring).
 
     Rejected records reach the quarantine sink as with ``records_to_table``. Without paging metadata on
     the first page (a bare array, the ``content`` wrapper) the whole walk is ``paging.iter_pages``.
+    With ``only_within`` (the day a per-day list was asked for), records whose event time is readable and
+    outside it are dropped, not quarantined: a server that ignores the list's dates still lands each record
+    once, under its own day's request.
     """
     seen: set[Any] = set()
+    keep = DatedWithin(table, only_within)
 
     def fetch(page: int) -> Any:
         return client.get(path, params={**params, "page": page, "size": page_size})
@@ -137,7 +142,7 @@ def iter_page_tables(
     list_key = hal_list_key(first)
     if total_pages is None or list_key is None:
         for records in iter_pages(client, path, params, page_size, id_field, concurrency, first=first):
-            yield records_to_table(table, records, window, constants)
+            yield records_to_table(table, keep(records), window, constants)
         return
     walk = PageWalk(client, path, walk_label(params))
     walk.expect(total_pages)
@@ -146,7 +151,7 @@ def iter_page_tables(
         len(first_items), ids=[record_id(r, id_field) for r in first_items], body=first_items, at="page 0"
     )
     if first_items:
-        yield records_to_table(table, fresh_records(first_items, id_field, seen), window, constants)
+        yield records_to_table(table, keep(fresh_records(first_items, id_field, seen)), window, constants)
     if total_pages <= 1 or not first_items:
         return
     id_column = next(c.name for c in table.columns if c.path == id_field)
@@ -160,7 +165,7 @@ def iter_page_tables(
             if not batch:
                 return
             out, ended = _batch_table(
-                batch, table, list_key, window, constants, fetch, seen, id_field, id_column, walk
+                batch, table, list_key, window, constants, fetch, seen, id_field, id_column, walk, keep
             )
             if out is not None and out.num_rows:
                 yield out
@@ -181,6 +186,7 @@ def _batch_table(
     id_field: str,
     id_column: str,
     walk: PageWalk,
+    keep: DatedWithin,
 ) -> tuple[pa.Table | None, bool]:
     """One batch of pages as a table, and whether an empty page ended the walk in it; each page up to
     the end goes through ``walk`` (the loop guard)."""
@@ -202,7 +208,7 @@ def _batch_table(
                 start += count
             # Repeats are handed on, as ``fresh_records`` does: the resource's ``FirstByKey`` decides on them.
             first_seen(projected.column(id_column).to_pylist(), seen)
-            return projected, ended
+            return projected.filter(keep.mask(projected)) if keep.window else projected, ended
     records: list[dict[str, Any]] = []
     ended = False
     for page, body in batch:
@@ -221,4 +227,35 @@ def _batch_table(
             cursor=page,
         )
         records += fresh_records(items, id_field, seen)
-    return records_to_table(table, records, window, constants), ended
+    return records_to_table(table, keep(records), window, constants), ended
+
+
+class DatedWithin:
+    """Keeps the records of a page dated inside ``window`` or not datable (the projection quarantines
+    those); with no window, every record."""
+
+    def __init__(self, table: RawTable, window: Window | None) -> None:
+        self.window = window
+        self.column = table.event_time_column
+        self.path = next((c.path for c in table.columns if c.name == self.column), None)
+
+    def __call__(self, records: list[Any]) -> list[Any]:
+        if self.window is None or self.path is None:
+            return records
+        return [r for r in records if not isinstance(r, Mapping) or self._inside(_at_path(r, self.path))]
+
+    def _inside(self, value: Any) -> bool:
+        moment = parse_timestamp(value)
+        return moment is None or self.window.contains(moment)
+
+    def mask(self, projected: pa.Table) -> pa.Array:
+        """The same choice on projected rows (their event time is already a timestamp, never NULL here)."""
+        at = projected.column(self.column)
+        return pc.and_(pc.greater_equal(at, self.window.start), pc.less(at, self.window.end))
+
+
+def _at_path(record: Mapping[str, Any], path: str) -> Any:
+    value: Any = record
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value

@@ -74,7 +74,7 @@ ANALYTICS_RPS = _s(
     minimum=0,
 )
 PAGE_CONCURRENCY = _s(
-    "REVENIUM_PAGE_CONCURRENCY", "int", "4", "completions pages in flight (still paced)", minimum=1
+    "REVENIUM_PAGE_CONCURRENCY", "int", "4", "pages of a paged list in flight (still paced)", minimum=1
 )
 BATCH_ROWS = _s("REVENIUM_BATCH_ROWS", "int", "20000", "records decoded and handed to dlt at once", minimum=1)
 SETTINGS = (

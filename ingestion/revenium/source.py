@@ -73,7 +73,7 @@ ANALYTICS_SETTINGS = SettingNames(api_key="REVENIUM_API_KEY", base_url="REVENIUM
 
 
 def page_concurrency() -> int:
-    """Completions pages requested at once once the total is known (``REVENIUM_PAGE_CONCURRENCY``,
+    """Pages of a paged list requested at once once the total is known (``REVENIUM_PAGE_CONCURRENCY``,
     default 4): overlaps the vendor's serving time with ours; the pacer still caps the request rate."""
     return revenium_settings.PAGE_CONCURRENCY.read()
 
@@ -247,11 +247,12 @@ def _team_label(s: ReveniumSettings) -> str:
 def per_team_day_tables(
     table: RawTable, read: Callable[..., Iterator[pa.Table]], window: Window, s: ReveniumSettings
 ) -> Iterator[pa.Table]:
-    """``read(client, team_id, day, window)`` yields the Arrow pages itself (the completions fast path)."""
+    """``read(client, table, team_id, day, window)`` yields the Arrow pages itself (a paged list's fast
+    path)."""
     with _platform(s, table) as client:
         for team_id in s.team_ids:
             for day in window.days():
-                yield from read(client, team_id, day, window)
+                yield from read(client, table, team_id, day, window)
 
 
 def per_team_day_pages(
@@ -314,17 +315,34 @@ def analytics_per_day(
 
 
 # Readers that are not already one call of ``agentic``.
-def completion_tables(client: VendorClient, team_id: str, day: Window, window: Window) -> Iterator[pa.Table]:
-    yield from iter_page_tables(
-        client,
-        COMPLETIONS_PATH,
-        completion_params(team_id, day),
-        REVENIUM_COMPLETIONS,
-        window,
-        {"team_id": team_id},
-        concurrency=page_concurrency(),
-        batch_pages=max(1, batch_rows() // PAGE_SIZE),
-    )
+def listed_tables(
+    queries: Callable[[str, Window], list[agentic.ListQuery]],
+    id_field: str = "id",
+    only_the_day: bool = False,
+) -> Callable[..., Iterator[pa.Table]]:
+    """The records of a team's day in paged HAL lists (``queries(team_id, day)``), as Arrow tables: many
+    pages decoded at once, ``REVENIUM_PAGE_CONCURRENCY`` pages asked at a time (``paged_tables``). With
+    ``only_the_day``, records dated on another day are dropped (traces: the dates are a filter not every
+    server applies [I])."""
+
+    def read(
+        client: VendorClient, table: RawTable, team_id: str, day: Window, window: Window
+    ) -> Iterator[pa.Table]:
+        for path, params in queries(team_id, day):
+            yield from iter_page_tables(
+                client,
+                path,
+                params,
+                table,
+                window,
+                {"team_id": team_id},
+                concurrency=page_concurrency(),
+                batch_pages=max(1, batch_rows() // PAGE_SIZE),
+                id_field=id_field,
+                only_within=day if only_the_day else None,
+            )
+
+    return read
 
 
 def cost_by_provider_rows(client: VendorClient, day: Window) -> Records:
@@ -421,14 +439,22 @@ class ResourceSpec:
 
 # Every resource, in the order the source lists them (resource name = table name).
 RESOURCES: tuple[ResourceSpec, ...] = (
-    ResourceSpec(REVENIUM_COMPLETIONS, completion_tables, per_team_day_tables),
+    ResourceSpec(
+        REVENIUM_COMPLETIONS,
+        listed_tables(lambda t, d: [(COMPLETIONS_PATH, completion_params(t, d))]),
+        per_team_day_tables,
+    ),
     ResourceSpec(REVENIUM_COST_BY_PROVIDER, cost_by_provider_rows, analytics_per_day),
-    ResourceSpec(REVENIUM_TRACES, agentic.traces, per_team_day_pages),
-    ResourceSpec(REVENIUM_TOOL_EVENTS, agentic.tool_events, per_team_day_pages),
+    ResourceSpec(
+        REVENIUM_TRACES,
+        listed_tables(agentic.traces_queries, "traceId", only_the_day=True),
+        per_team_day_tables,
+    ),
+    ResourceSpec(REVENIUM_TOOL_EVENTS, listed_tables(agentic.tool_events_queries), per_team_day_tables),
     ResourceSpec(REVENIUM_SQUAD_EXECUTIONS, lambda c, t, w: [squad_runs(c, t, w)], per_team_pages),
     ResourceSpec(REVENIUM_SQUAD_TIMELINE, squad_timelines, per_team_pages),
     ResourceSpec(REVENIUM_SQUAD_ENTITIES, squad_entities, per_team_snapshot),
-    ResourceSpec(REVENIUM_JOBS, agentic.jobs, per_team_day_pages),
+    ResourceSpec(REVENIUM_JOBS, listed_tables(agentic.jobs_queries, "agenticJobId"), per_team_day_tables),
     ResourceSpec(
         REVENIUM_JOB_ROI, each_detailed_job(lambda c, t, j: [agentic.job_roi(c, t, j)]), per_team_day
     ),
@@ -440,10 +466,13 @@ RESOURCES: tuple[ResourceSpec, ...] = (
         per_team_snapshot,
     ),
     ResourceSpec(REVENIUM_JOB_FUNNEL, lambda c, t, d: [agentic.conversion_funnel(c, t, d)], per_team_day),
-    ResourceSpec(REVENIUM_AI_METRICS, agentic.ai_metrics, per_team_day_pages),
-    ResourceSpec(REVENIUM_AUDIO, agentic.media_metrics(agentic.MEDIA_PATHS["audio"]), per_team_day_pages),
-    ResourceSpec(REVENIUM_IMAGES, agentic.media_metrics(agentic.MEDIA_PATHS["images"]), per_team_day_pages),
-    ResourceSpec(REVENIUM_VIDEO, agentic.media_metrics(agentic.MEDIA_PATHS["video"]), per_team_day_pages),
+    ResourceSpec(REVENIUM_AI_METRICS, listed_tables(agentic.ai_metrics_queries), per_team_day_tables),
+    *(
+        ResourceSpec(
+            table, listed_tables(agentic.media_queries(agentic.MEDIA_PATHS[kind])), per_team_day_tables
+        )
+        for table, kind in ((REVENIUM_AUDIO, "audio"), (REVENIUM_IMAGES, "images"), (REVENIUM_VIDEO, "video"))
+    ),
     ResourceSpec(REVENIUM_ANALYTICS_TIMESERIES, timeseries_rows, analytics_per_day),
     ResourceSpec(REVENIUM_ANALYTICS_AGGREGATED, aggregated_rows, analytics_per_day),
     ResourceSpec(

@@ -59,7 +59,7 @@ from simulator.prices import MODELS, PROVIDERS
 from simulator.ratelimit import FixedWindowLimiter
 from simulator.responses import Request, Response, json_response
 from simulator.timefmt import TimeParseError, datetime_to_ms_ceil, day_start_ms, iso_ms, parse_iso
-from simulator.views import DaySlice, helicone_rows, window_slices
+from simulator.views import DaySlice, ListingCache, helicone_rows, window_slices
 from simulator.world import DayCalls, World
 
 QUERY_PATH = "/v1/request/query-clickhouse"
@@ -232,6 +232,7 @@ class Helicone:
         self.api_key = api_key
         self.cutoff_ms = cutoff_ms
         self.limiter = limiter
+        self.listing_cache = ListingCache()
         self.page_overlap = 0  # > 0: pages after the first repeat this many rows of the previous page
 
     def handle(self, req: Request) -> Response:

@@ -26,6 +26,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -87,8 +88,21 @@ def query_sessions(face: Any, body: dict[str, Any], error: Any, compile_: Any) -
     if offset < 0:
         raise error(500, "invalid offset")
     flt = compile_(body["filter"])
-    needle = search.lower()
+    # Pages of one listing ask for the same sessions with another offset: the sorted list is kept (the
+    # visible end is part of the key, so a window that reaches the clock is listed again as the clock moves).
+    key = (json.dumps(body["filter"], sort_keys=True), search, name_equals, start, end, shift_ms)
+    key += (min(end, face.cutoff_ms()),)
+    sessions = face.listing_cache.get(key)
+    if sessions is None:
+        sessions = _sessions(face, flt, start, end, shift_ms, search.lower(), name_equals)
+        face.listing_cache.put(key, sessions)
+    return sessions[offset : offset + limit]
 
+
+def _sessions(
+    face: Any, flt: Any, start: float, end: float, shift_ms: int, needle: str, name_equals: Any
+) -> list[dict[str, Any]]:
+    """Every session of the window that matches, newest first (ties by session id)."""
     sessions = []
     for calls, rows in _gather(face, flt, start, end):
         traces, inverse = np.unique(calls.trace[rows], return_inverse=True)
@@ -130,7 +144,7 @@ def query_sessions(face: Any, body: dict[str, Any], error: Any, compile_: Any) -
                 }
             )
     sessions.sort(key=lambda s: (s["created_at"], s["session_id"]), reverse=True)
-    return sessions[offset : offset + limit]
+    return sessions
 
 
 def query_user_metrics(face: Any, body: dict[str, Any], error: Any, compile_: Any) -> dict[str, Any]:

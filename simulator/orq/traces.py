@@ -55,6 +55,7 @@ from simulator.timefmt import (
     iso_ms,
     parse_iso,
 )
+from simulator.views import page_of_parts
 from simulator.world import DayCalls, World
 
 SEARCH_PATH = "/v3/traces/search"
@@ -278,7 +279,8 @@ class OrqTraces:
         offset = _offset(body.get("page_token"), scope)
 
         end_vis = min(end, cutoff_ms + 1)
-        found: list[tuple[DayCalls, TraceIndex, int]] = []
+        # days ascending and (start, id) ascending within a day: reversed, fully descending
+        found: list[tuple[tuple[DayCalls, TraceIndex], np.ndarray]] = []
         if end_vis > start:
             first, last = day_of_ms(start), day_of_ms(end_vis - 1)
             for day in self.world.days(first, last + timedelta(days=1)):
@@ -286,16 +288,14 @@ class OrqTraces:
                 index = _index(calls)
                 lo = int(np.searchsorted(index.starts, start, side="left"))
                 hi = int(np.searchsorted(index.starts, end_vis, side="left"))
-                found.extend((calls, index, int(t)) for t in index.traces[lo:hi])
-        if desc:
-            found.reverse()  # days ascending and (start, id) ascending within a day -> fully descending
-        page = found[offset : offset + limit]
+                found.append(((calls, index), index.traces[lo:hi]))
+        page = page_of_parts(found, offset, limit, desc)
         data = []
-        for calls, index, t in page:
+        for (calls, index), t in page:
             record = trace_record(calls, index, t, cutoff_ms)
             self._known[record["trace_id"]] = calls.day
             data.append(record)
-        more = offset + len(page) < len(found)
+        more = offset + len(page) < sum(len(traces) for _, traces in found)
         response: dict[str, Any] = {"object": "list", "data": data, "has_more": more}
         if more:
             response["next_page_token"] = _token(offset + len(page), scope)

@@ -123,7 +123,7 @@ def _squads_list(platform: ReveniumPlatform, req: Request, entities: bool) -> Re
         records = sq.squad_entities(runs)
         key = "squadResourceList"
     else:
-        records = [sq.squad_execution_record(s) for _, s in reversed(runs)]  # newest first
+        records = [sq.squad_execution_record(s) for s in reversed(runs)]  # newest first
         key = "squadExecutionResourceList"
     if platform.options.squads_envelope == "bare":
         return json_response(200, records)

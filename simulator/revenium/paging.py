@@ -19,6 +19,7 @@ import numpy as np
 from simulator.responses import Request, Response, json_response
 from simulator.revenium import agentic as ag
 from simulator.timefmt import TimeParseError, datetime_to_ms_ceil, day_of_ms, parse_iso
+from simulator.views import page_of_parts
 from simulator.world import DayCalls
 
 if TYPE_CHECKING:
@@ -193,10 +194,7 @@ def windowed_list(
             t = table(platform.world.calls(day))
             parts.append((t, t.window(team, start, end)))
     total = sum(len(rows) for _, rows in parts)
-    flat = [(t, int(r)) for t, rows in parts for r in rows]
-    if desc:
-        flat.reverse()
-    records = [t.make(r) for t, r in flat[page * size : (page + 1) * size]]
+    records = [t.make(r) for t, r in page_of_parts(parts, page * size, size, desc)]
     block = page_block(size, total, page)
     sort = f"{sort_props[0]},{'desc' if desc else 'asc'}"
     return json_response(200, list_body(platform.options, req, list_key, records, block, sort))

@@ -5,7 +5,7 @@ in the docstring of ``simulator.revenium.agentic``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -140,18 +140,28 @@ def parse_squad_id(squad_id: str) -> tuple[str, date, int] | None:
     return head[len("squad-") :], day, int(stamp[8:])
 
 
-def runs_in_period(world: World, team: int, cutoff: int, period_ms: int) -> list[tuple[DayCalls, SquadRun]]:
+def runs_in_period(world: World, team: int, cutoff: int, period_ms: int) -> list[SquadRun]:
+    """The team's executions that started in (cutoff - period, cutoff], oldest first. Each day's runs are kept
+    by the world without their call rows (a listing does not read them; a detail or timeline finds its run
+    again in its own day), so a long period costs one generation per day, once."""
     start = cutoff - period_ms
     out = []
     for day in world.days(day_of_ms(max(start, 0)), day_of_ms(cutoff) + timedelta(days=1)):
-        c = world.calls(day)
-        out += [(c, s) for s in squad_runs(c) if s.team == team and start <= s.start <= cutoff]
+        runs = world.summary(day, "revenium:squad-runs", _listed_runs)
+        out += [s for s in runs if s.team == team and start <= s.start <= cutoff]
     return out
 
 
-def squad_entities(runs: list[tuple[DayCalls, SquadRun]]) -> list[dict[str, Any]]:
+def _listed_runs(c: DayCalls) -> list[SquadRun]:
+    return [replace(s, rows=_NO_ROWS) for s in squad_runs(c)]
+
+
+_NO_ROWS = np.empty(0, dtype=np.int64)
+
+
+def squad_entities(runs: list[SquadRun]) -> list[dict[str, Any]]:
     by_squad: dict[int, list[SquadRun]] = {}
-    for _, s in runs:
+    for s in runs:
         by_squad.setdefault(s.squad, []).append(s)
     out = []
     for squad, items in sorted(by_squad.items(), key=lambda kv: cat.SQUADS[kv[0]]):

@@ -240,3 +240,33 @@ def test_timestamps_with_nine_fractional_digits_stay_on_the_columnar_path(monkey
     assert rejected == [] and table.num_rows == len(records)
     assert len(seen_fallbacks) == 1  # only page 0, which always takes the per-record path
     assert {t.microsecond for t in table.column("request_time").to_pylist()} == {123456}
+
+
+@pytest.mark.parametrize("irregular", [False, True], ids=["columnar", "per-record"])
+def test_only_within_drops_the_records_of_other_days_a_server_sent_anyway(irregular, monkeypatch):
+    """A per-day list whose server ignored the dates: asked for 3 March, it sends 3 and 4 March. With
+    ``only_within`` the 4 March records are dropped (they land under their own day's request), not
+    quarantined, on either path."""
+    two_days = Window(datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 5, tzinfo=UTC))
+    world = World(seed=3, calls_per_day=400)
+    march_3, march_4 = (world.calls(d) for d in (DAY, date(2026, 3, 4)))
+    records = [completion_record(march_3, i) for i in range(march_3.n)]
+    records += [completion_record(march_4, i) for i in range(march_4.n)]
+    if irregular:  # an undeclared field on page 1: its batch takes the per-record path
+        records[150] = {**records[150], "someNewField": 1}
+    seen_fallbacks = fallbacks(monkeypatch)
+    rejected: list = []
+    token = QUARANTINE_SINK.set(lambda t, recs: rejected.extend(recs))
+    try:
+        tables = list(
+            iter_page_tables(
+                ScriptedClient(pages_of(records)), "/x", {}, REVENIUM_COMPLETIONS, two_days, TEAM,
+                batch_pages=100, only_within=WINDOW,
+            )
+        )  # fmt: skip
+    finally:
+        QUARANTINE_SINK.reset(token)
+    landed = pa.concat_tables(tables)
+    assert landed.num_rows == march_3.n and not rejected
+    assert set(landed.column("_day").to_pylist()) == {DAY}
+    assert len(seen_fallbacks) == (2 if irregular else 1)  # page 0 always takes the per-record path

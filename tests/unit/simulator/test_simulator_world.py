@@ -181,3 +181,17 @@ def test_teams_partition_calls():
     # organisations belong to one team
     for org in np.unique(d.organization):
         assert len(np.unique(d.team[d.organization == org])) == 1
+
+
+def test_a_day_summary_is_built_once_and_outlives_the_day_cache():
+    world = World(seed=3, calls_per_day=200, cache_calls=1)  # the day cache keeps one day only
+    built: list[int] = []
+
+    def count(calls) -> int:
+        built.append(calls.n)
+        return calls.n
+
+    first = world.summary(DAY, "count", count)
+    world.calls(DAY + timedelta(days=1))  # evicts DAY's calls
+    assert world.summary(DAY, "count", count) == first == world.calls(DAY).n
+    assert len(built) == 1
