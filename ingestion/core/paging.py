@@ -20,7 +20,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Generator, Hashable, Mapping, Sequence
+from collections.abc import Callable, Generator, Hashable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -198,7 +198,7 @@ def fresh_records(records: list[Any], id_field: str, seen: set[Any]) -> list[Any
 
 
 def prefetched(
-    fetch: Callable[[int], Any], pages: range, workers: int, ahead: int | None = None
+    fetch: Callable[[int], Any], pages: Iterable[int], workers: int, ahead: int | None = None
 ) -> Generator[Any, None, None]:
     """``fetch(page)`` of every page in order, with up to ``workers`` requests in flight (one at a time
     when ``workers`` is 1) and up to ``ahead`` pages (default ``2 * workers``) fetched before the reader

@@ -5,7 +5,8 @@ Helicone has no time-range parameter: the window goes inside the filter tree. Pa
 comes back empty — a short page is not the end, because Helicone de-duplicates rows after the limit is
 applied. Rows repeated across pages are handed on: the resource keeps the first version of each
 ``request_id``, drops an identical repeat and quarantines one with other content (``FirstByKey``).
-Reference: helicone-orq.md §A.
+``HELICONE_PAGE_CONCURRENCY`` (default 4) request pages are asked at a time, by offset, ahead of the
+reader. Reference: helicone-orq.md §A.
 
 Sessions (``POST /v1/session/query``, §A.3) are asked per UTC day (``timeFilter`` in epoch ms), 1000 a page
 by offset until a short page (a GROUP BY with LIMIT/OFFSET has no post-limit de-duplication), repeats
@@ -16,6 +17,7 @@ user id, 1000 a page, until ``count`` users are read.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -26,8 +28,9 @@ import pyarrow as pa
 from ingestion.core.arrow_pages import records_to_table
 from ingestion.core.dlt_resources import windowed_resource
 from ingestion.core.http_client import SettingNames, VendorClient
-from ingestion.core.paging import PageWalk, Progress, fresh_records
+from ingestion.core.paging import PageWalk, Progress, fresh_records, prefetched
 from ingestion.core.windows import Window, iso_z
+from ingestion.helicone import settings as helicone_settings
 from ingestion.helicone.raw_tables import (
     HELICONE_COST_TOTALS,
     HELICONE_REQUESTS,
@@ -81,31 +84,37 @@ def _day(window: Window) -> str:
     return f"day {window.start.date().isoformat()}"
 
 
-def iter_request_pages(client: VendorClient, window: Window, limit: int = PAGE_LIMIT) -> Iterator[list[dict]]:
+def iter_request_pages(
+    client: VendorClient, window: Window, limit: int = PAGE_LIMIT, concurrency: int = 1
+) -> Iterator[list[dict]]:
+    """The window's requests, oldest first, a page at a time. The query has no total, so with
+    ``concurrency > 1`` the next pages are asked ahead by offset; the walk still ends at the first empty
+    page, and the pages asked past it are dropped (a few requests wasted, once per day)."""
     seen: set[str] = set()
-    offset = 0
     walk = PageWalk(client, QUERY_PATH, _day(window))
-    while True:
-        rows = unwrap(
-            client.post(
-                QUERY_PATH,
-                {
-                    "filter": window_filter(window),
-                    "offset": offset,
-                    "limit": limit,
-                    "sort": {"created_at": "asc"},
-                },
-            ),
-            QUERY_PATH,
-        )
-        if not rows:
-            return
-        ids = _ids(rows, "request_id")
-        walk.page(len(rows), ids=ids, body=rows, at=f"offset {offset}", cursor=offset)
-        fresh = fresh_records(rows, "request_id", seen)  # repeats too: FirstByKey decides on them
-        if fresh:
-            yield fresh
-        offset += limit
+
+    def fetch(offset: int) -> Any:
+        body = {
+            "filter": window_filter(window),
+            "offset": offset,
+            "limit": limit,
+            "sort": {"created_at": "asc"},
+        }
+        return client.post(QUERY_PATH, body)
+
+    pages = prefetched(fetch, itertools.count(0, limit), concurrency)
+    try:
+        for offset, body in zip(itertools.count(0, limit), pages):
+            rows = unwrap(body, QUERY_PATH)
+            if not rows:
+                return
+            ids = _ids(rows, "request_id")
+            walk.page(len(rows), ids=ids, body=rows, at=f"offset {offset}", cursor=offset)
+            fresh = fresh_records(rows, "request_id", seen)  # repeats too: FirstByKey decides on them
+            if fresh:
+                yield fresh
+    finally:
+        pages.close()
 
 
 def _ms(value: datetime) -> int:
@@ -201,7 +210,9 @@ def helicone_source(
     def requests() -> Iterator[pa.Table]:
         with _client("requests") as client:
             for day in window.days():
-                for rows in iter_request_pages(client, day):
+                for rows in iter_request_pages(
+                    client, day, concurrency=helicone_settings.PAGE_CONCURRENCY.read()
+                ):
                     yield records_to_table(HELICONE_REQUESTS, rows, window)
 
     @windowed_resource(HELICONE_COST_TOTALS, window, section=SECTION)

@@ -183,3 +183,14 @@ def test_user_metrics_match_the_world(helicone_raw, world):
     assert helicone_raw.execute(
         "select min(active_for), max(active_for) from raw_helicone.user_metrics"
     ).fetchone() == (1, 1)
+
+
+def test_pages_asked_ahead_by_offset_give_the_sequential_walk(simulator, sim_keys, world):
+    """Four pages in flight (``HELICONE_PAGE_CONCURRENCY``): the same pages in the same order as one at a
+    time, ending at the first empty page (the pages asked past it are dropped), the day's requests once each."""
+    with client(simulator, sim_keys) as c:
+        one = list(iter_request_pages(c, day_window(DAY_1), limit=100))
+        four = list(iter_request_pages(c, day_window(DAY_1), limit=100, concurrency=4))
+    assert four == one
+    assert len(one) == -(-len(world_request_ids(world)) // 100)  # pages of 100, the last one short
+    assert {r["request_id"] for page in four for r in page} == world_request_ids(world)
