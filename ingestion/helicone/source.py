@@ -66,12 +66,13 @@ def window_filter(window: Window) -> dict[str, Any]:
 
 def unwrap(body: Any, path: str = "") -> Any:
     """The ``data`` of Helicone's ``{data, error}`` envelope from ``path``; an ``error`` raises, naming the
-    endpoint."""
+    endpoint — any error that is not null, an empty text too (the error branch of Helicone's Result type
+    carries ``data: null``, which would otherwise read as an empty page and end a walk early)."""
     where = f"helicone {path}: " if path else ""
     if not isinstance(body, dict) or "data" not in body:
         raise HeliconeError(f"{where}unexpected response shape: {str(body)[:200]}")
-    if body.get("error"):
-        raise HeliconeError(f"{where}Helicone error: {str(body['error'])[:200]}")
+    if body.get("error") is not None:
+        raise HeliconeError(f"{where}Helicone error: {str(body['error'])[:200] or '(empty error text)'}")
     return body["data"]
 
 
