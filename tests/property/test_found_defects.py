@@ -1,9 +1,10 @@
 """The smallest payloads of the defects the property-based tests found, as fixed examples.
 
 Each runs the real source against the stub once and judges it exactly as the property-based test of its
-endpoint does (``scenario.judge``). All four were fixed when they were found (a record rejected on the last
+endpoint does (``scenario.judge``). All were fixed when they were found (a record rejected on the last
 batch of pages was lost; integers beyond 64 bits were read as floats; Helicone error envelopes and orq
-responses without ``data`` did not name the endpoint); these keep them fixed.
+responses without ``data`` did not name the endpoint; a Helicone error envelope with an empty error text
+ended the requests walk silently); these keep them fixed.
 """
 
 from __future__ import annotations
@@ -35,6 +36,22 @@ def test_helicone_error_envelope_names_the_endpoint(stub):
     outcome = run_resource(
         v, settings_for(v, stub.base_url), test_helicone.START, test_helicone.END, "requests"
     )
+    judge(outcome, log, HELICONE_REQUESTS, test_helicone.START, test_helicone.END)
+
+
+def test_helicone_request_error_envelope_with_empty_text_is_not_an_empty_page(stub):
+    """Found by the long profile: ``{"data": null, "error": ""}`` on the first page read as the empty page
+    that ends the walk, so the load stopped there, silently, and the next page's records were never read."""
+    record = {"request_id": "r1", "request_created_at": "2026-03-03T01:00:00Z"}
+    scenario = {**_error_page(""), "pages": [[], [record]]}
+    scenario["envelopes"] = [*scenario["envelopes"], ({"data": [record], "error": None}, False)]
+    log = Log()
+    stub.reset(test_helicone.offset_responder(QUERY_PATH, scenario, log, EMPTY))
+    v = test_helicone.VENDOR
+    outcome = run_resource(
+        v, settings_for(v, stub.base_url), test_helicone.START, test_helicone.END, "requests"
+    )
+    assert outcome.error is not None and "empty error text" in str(outcome.error)
     judge(outcome, log, HELICONE_REQUESTS, test_helicone.START, test_helicone.END)
 
 
