@@ -90,7 +90,8 @@ QuarantineSink = Callable[[RawTable, Sequence[RejectedRecord]], None]
 QUARANTINE_SINK: ContextVar[QuarantineSink | None] = ContextVar("aiecon_quarantine_sink", default=None)
 
 
-def _dig(record: Mapping[str, Any], path: str) -> Any:
+def value_at(record: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path of a record; None where the path does not reach."""
     value: Any = record
     for part in path.split("."):
         if not isinstance(value, Mapping):
@@ -291,7 +292,7 @@ def project(
             if fast is not None:
                 arrays[column.name] = fast
                 continue
-            values = [_dig(r, column.path) for r in records]
+            values = [value_at(r, column.path) for r in records]
             arrays[column.name], bad = _column_array(column.name, values, column.type)
             for i, (rule, reason) in bad.items():
                 rejected.setdefault(i, (rule, column.name, reason))

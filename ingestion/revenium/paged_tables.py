@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
-from ingestion.core.arrow_pages import parse_timestamp, project_columnar, records_to_table
+from ingestion.core.arrow_pages import parse_timestamp, project_columnar, records_to_table, value_at
 from ingestion.core.http_client import VendorClient, decode_json
 from ingestion.core.paging import PageWalk, first_seen, fresh_records, prefetched
 from ingestion.core.raw_table import TIMESTAMP, RawTable
@@ -242,7 +242,7 @@ class DatedWithin:
     def __call__(self, records: list[Any]) -> list[Any]:
         if self.window is None or self.path is None:
             return records
-        return [r for r in records if not isinstance(r, Mapping) or self._inside(_at_path(r, self.path))]
+        return [r for r in records if not isinstance(r, Mapping) or self._inside(value_at(r, self.path))]
 
     def _inside(self, value: Any) -> bool:
         moment = parse_timestamp(value)
@@ -252,10 +252,3 @@ class DatedWithin:
         """The same choice on projected rows (their event time is already a timestamp, never NULL here)."""
         at = projected.column(self.column)
         return pc.and_(pc.greater_equal(at, self.window.start), pc.less(at, self.window.end))
-
-
-def _at_path(record: Mapping[str, Any], path: str) -> Any:
-    value: Any = record
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, Mapping) else None
-    return value

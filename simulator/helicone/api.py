@@ -95,8 +95,13 @@ def _encoded_records(picked: list[tuple[DayCalls, int]]) -> list[orjson.Fragment
     call, so a page served again (a re-run, the benchmark's timed pass) joins bytes instead of building and
     encoding its dict again."""
     out = []
+    rendered_by_day: dict[int, np.ndarray] = {}
     for calls, i in picked:
-        rendered = calls.view("helicone_record_json", lambda c: np.full(c.n, None, dtype=object))
+        rendered = rendered_by_day.get(id(calls))
+        if rendered is None:
+            rendered = rendered_by_day[id(calls)] = calls.view(
+                "helicone_record_json", lambda c: np.full(c.n, None, dtype=object)
+            )
         if rendered[i] is None:
             kind = int(calls.error_kind[i])
             rendered[i] = orjson.dumps(
