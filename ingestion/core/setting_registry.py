@@ -364,6 +364,13 @@ CORE_SETTINGS: tuple[Setting, ...] = (
         maximum=1,
     ),
     _s(
+        "AIECON_GATE_SAMPLE_ROWS",
+        "int",
+        "1000",
+        "rows of each day the raw_rules suite reads besides those its SQL pre-filter flags",
+        minimum=0,
+    ),
+    _s(
         "AIECON_VOLUME_HISTORY_DAYS",
         "int",
         "14",
