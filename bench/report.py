@@ -1,4 +1,7 @@
-"""Targets (issue #8) checked against the measured figures, and the printed table."""
+"""Targets (issues #8 and #25) checked against the measured figures, and the printed table.
+
+A target the benchmark does not measure yet is listed with no value and no verdict, saying so: the
+results name every target, met, missed or not measured."""
 
 from __future__ import annotations
 
@@ -7,14 +10,24 @@ from typing import Any
 
 import duckdb
 
-INGEST_RATIO_TARGET = 0.25  # ingest >= 0.25 x the read_json ceiling of the same run
-INCREMENTAL_RATIO_TARGET = 1.5  # partition with the long history <= 1.5 x with the short one
+INGEST_RATIO_TARGET = 0.5  # ingest >= 0.5 x the read_json ceiling of the same run
+INCREMENTAL_RATIO_TARGET = 1.2  # partition with the long history <= 1.2 x with the short one
+INCREMENTAL_LONG_DAYS = 365  # ... where the long history is a year
 PEAK_MEMORY_TARGET_MB = 2048  # peak RSS of ingest and dbt for the big day
 BI_P95_TARGET_MS = 200.0
 PARTITION_TARGET_S = 120.0  # the Dagster job for a 1M-call day (aim: 60 s)
 GATES_SHARE_TARGET = 0.10  # the gates' share of that job's time
 # Revenium's faithful ceiling: 100 records a page (the server's cap) at the client's 90 req/s pacing.
 RATE_LIMITED_BOUND = 100 * 90
+
+
+# Targets of issue #25 this benchmark has no measurement for yet (listed so that results.json names them).
+NOT_MEASURED = (
+    (
+        "hourly refresh of today at 18:00 / a refresh of the whole day so far",
+        "proportional to what is new since the last refresh",
+    ),
+)
 
 
 def count(warehouse: Path, table: str) -> int:
@@ -91,16 +104,24 @@ def targets(m: dict[str, Any]) -> list[dict[str, Any]]:
     )
     inc = m["incremental"]
     ratio = inc["long"]["partition_build_s"] / inc["short"]["partition_build_s"]
+    long_days = inc["long"]["history_days"]
     out.append(
         _target(
-            f"partition build, {inc['long']['history_days']} vs {inc['short']['history_days']} days of history",
+            f"partition build, {long_days} vs {inc['short']['history_days']} days of history",
             round(ratio, 2),
             "ratio",
-            f"<= {INCREMENTAL_RATIO_TARGET}",
-            ratio <= INCREMENTAL_RATIO_TARGET,
-            f"{inc['long']['partition_build_s']} s vs {inc['short']['partition_build_s']} s",
+            f"<= {INCREMENTAL_RATIO_TARGET} with {INCREMENTAL_LONG_DAYS} days",
+            ratio <= INCREMENTAL_RATIO_TARGET if long_days >= INCREMENTAL_LONG_DAYS else None,
+            f"{inc['long']['partition_build_s']} s vs {inc['short']['partition_build_s']} s"
+            + (
+                ""
+                if long_days >= INCREMENTAL_LONG_DAYS
+                else f"; no verdict: the target is for {INCREMENTAL_LONG_DAYS} days of history"
+            ),
         )
     )
+    for label, target in NOT_MEASURED:
+        out.append(_target(label, None, "", target, None, "not measured by this benchmark yet"))
     for label, mb in (
         ("peak RSS, ingest of the big day", ingest["unthrottled"]["peak_rss_mb"]),
         (
@@ -167,6 +188,18 @@ def _partition_targets(partition: dict[str, Any] | None) -> list[dict[str, Any]]
             partition["peak_rss_mb"] <= PEAK_MEMORY_TARGET_MB,
             f"{heaviest[0]}",
         ),
+        *[
+            _target(
+                f"ingest / read_json ceiling, {table} (its vendor's largest table)",
+                t["ratio_to_ceiling"],
+                "ratio",
+                f">= {INGEST_RATIO_TARGET}",
+                t["ratio_to_ceiling"] >= INGEST_RATIO_TARGET,
+                f"{t['records_per_s']:,} vs {t['read_json_records_per_s']:,} records/s, {t['rows']:,} rows; "
+                f"peak {t['peak_rss_mb']} MiB; ceiling over the landed rows as JSON",
+            )
+            for table, t in partition.get("largest_tables", {}).items()
+        ],
     ]
 
 

@@ -10,7 +10,8 @@ Measures, in one run on this machine, with the sizes given by the arguments:
 (d) peak memory (RSS) of the ingest step and of the dbt build of the big day;
 (e) BI latency of typical analyst queries on the long history;
 (f) the partition as a user gets it: the Dagster job for one day of ``ingest_calls`` Revenium calls (every
-    vendor's ingest, the gates, dbt, publish), each step timed with its peak memory.
+    vendor's ingest, the gates, dbt, publish), each step timed with its peak memory; then, on the same
+    day, each vendor's largest table ingested alone beside ``read_json`` over its rows (``vendor_tables``).
 
 Results go to a JSON file, with each target, the measured figure and pass/fail; a table is printed.
 """
@@ -27,10 +28,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import bi, history, report, serving
+from bench import bi, history, report, serving, vendor_tables
 from bench.dbt_steps import dbt_build
 from bench.measure import REPO_ROOT, python_step
 from dagster_project.local_stack import simulator
+from ingestion.revenium import VENDOR as REVENIUM
+from ingestion.revenium.raw_tables import REVENIUM_COMPLETIONS
 from simulator.world import World
 
 INGEST_DAY = date(2026, 3, 3)  # a Tuesday: a full weekday
@@ -129,6 +132,10 @@ def _ingest(work: Path, env: dict[str, str], name: str, fresh: bool = True) -> d
         str(warehouse),
         "--pipelines-dir",
         str(work / f"pipelines_{name}"),
+        "--vendor",
+        REVENIUM.name,
+        "--table",
+        REVENIUM_COMPLETIONS.name,
         env=env,
     )
     out = step.output
@@ -214,6 +221,7 @@ def measure_partition(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
             str(work / "partition_warm_pipelines"),
             env=UNTHROTTLED,
         )
+        largest = vendor_tables.largest_tables(work / "partition_warm.duckdb")
         (work / "partition_warm.duckdb").unlink()
         shutil.rmtree(work / "partition_warm_pipelines")
         print(f"partition: the Dagster job for {day} ...", flush=True)
@@ -226,6 +234,7 @@ def measure_partition(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
             # DuckDB capped as for the big day's dbt build (its default, 80% of RAM, took 6.4 GB in dbt here)
             env={**UNTHROTTLED, "AIECON_DUCKDB_MEMORY_LIMIT": BIG_DAY_DUCKDB_MEMORY_LIMIT},
         )
+        largest_measured = vendor_tables.measure(work, day, largest, UNTHROTTLED)
     steps = step.output["steps"]
     # a gate step evaluates checks and materializes nothing (the blocking checks run as their own steps)
     gates = [s for s in steps.values() if s["check_evaluations"] and not s["materializations"]]
@@ -242,6 +251,8 @@ def measure_partition(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
         "gates_share": round(gates_s / step.output["seconds"], 3),
         "peak_rss_mb": max(s["peak_rss_mb"] for s in steps.values()),
         "steps": steps,
+        # each vendor's largest table of the same day alone, against read_json (``bench.vendor_tables``)
+        "largest_tables": largest_measured,
     }
     shutil.rmtree(work / "partition", ignore_errors=True)
     return result

@@ -97,12 +97,12 @@ def read_json_ceiling(ndjson_dir: Path, warehouse: Path) -> dict[str, Any]:
     with duckdb.connect(str(warehouse)) as con:
         started = time.perf_counter()
         con.execute(
-            "create table completions as select * from "
+            "create table records as select * from "
             f"read_json('{ndjson_dir}/*.ndjson', format = 'newline_delimited')"
         )
         con.execute("checkpoint")
         seconds = time.perf_counter() - started
-        (rows,) = con.execute("select count(*) from completions").fetchone()
+        (rows,) = con.execute("select count(*) from records").fetchone()
     return {"rows": rows, "seconds": seconds, "records_per_s": rows / seconds}
 
 

@@ -8,7 +8,8 @@ the server returns is landed as its own row. Reference: helicone-orq.md §B.1.
 Traces and spans (§B.2): ``POST /v3/traces/search`` lists the traces that start in each day (oldest first,
 ``page_token`` paging, 1000 a page), then ``GET /v3/traces/{trace_id}/spans`` is asked once per trace
 (also paged by ``page_token``). That is N+1 requests a day — one per trace — which is the API's only way
-to spans; they are asked ``ORQ_SPAN_WORKERS`` (default 4) at a time. Spans are dated by their own start, and a trace never crosses a UTC day in practice.
+to spans; they are asked ``ORQ_SPAN_WORKERS`` (default 4) at a time, by one pool kept for the walk, with the
+next page of traces listed while the spans of the last one are fetched (``SpanFetcher``). Spans are dated by their own start, and a trace never crosses a UTC day in practice.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -213,36 +214,49 @@ def _span_workers() -> int:
     return orq_settings.SPAN_WORKERS.read()
 
 
+class SpanFetcher:
+    """Asks for the spans of traces ``workers`` at a time, with one pool of threads (and one client per
+    thread: a requests session is not shared across threads) kept for a whole walk: a page of traces is
+    submitted while the previous one is still being fetched, so the workers do not wait at each page's end
+    nor while the next page of traces is listed. Closing cancels what was not started."""
+
+    def __init__(self, make_client: Callable[[], VendorClient], workers: int) -> None:
+        self._make_client = make_client
+        self._local = threading.local()
+        self._clients: list[VendorClient] = []
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="orq-spans")
+
+    def _spans(self, trace_id: str) -> list[dict]:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self._make_client()
+            with self._lock:
+                self._clients.append(client)
+        return trace_spans(client, trace_id)
+
+    def submit(self, trace_ids: list[str]) -> list[Future[list[dict]]]:
+        """One future per trace, in the order of ``trace_ids``."""
+        return [self._pool.submit(self._spans, trace_id) for trace_id in trace_ids]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for client in self._clients:
+            client.close()
+
+    def __enter__(self) -> SpanFetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def spans_of_traces(
     make_client: Callable[[], VendorClient], trace_ids: list[str], workers: int | None = None
 ) -> list[dict]:
-    """The spans of every trace, in the order of ``trace_ids``, asked ``workers`` at a time (a client per
-    worker thread: a requests session is not shared across threads)."""
-    workers = workers or _span_workers()
-    if workers == 1 or len(trace_ids) <= 1:
-        client = make_client()
-        try:
-            return [span for t in trace_ids for span in trace_spans(client, t)]
-        finally:
-            client.close()
-    local = threading.local()
-    clients: list[VendorClient] = []
-    lock = threading.Lock()
-
-    def fetch(trace_id: str) -> list[dict]:
-        client = getattr(local, "client", None)
-        if client is None:
-            client = local.client = make_client()
-            with lock:
-                clients.append(client)
-        return trace_spans(client, trace_id)
-
-    try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="orq-spans") as pool:
-            return [span for spans in pool.map(fetch, trace_ids) for span in spans]
-    finally:
-        for client in clients:
-            client.close()
+    """The spans of every trace, in the order of ``trace_ids``, asked ``workers`` at a time."""
+    with SpanFetcher(make_client, workers or _span_workers()) as fetcher:
+        return [span for future in fetcher.submit(trace_ids) for span in future.result()]
 
 
 @dlt.source(name="orq", section=SECTION, max_table_nesting=0)
@@ -283,17 +297,27 @@ def orq_source(
     @windowed_resource(ORQ_SPANS, window, section=SECTION)
     def spans() -> Iterator[pa.Table]:
         progress = Progress("orq", "spans")  # the span pages of every trace (the trace pages are not counted)
-        with _client() as client:
+
+        def table(started: dict[str, Any], asked: list[Future[list[dict]]]) -> pa.Table | None:
+            rows = [
+                {**span, "trace_started_at": started.get(span.get("trace_id"))}
+                for future in asked
+                for span in future.result()
+            ]
+            return records_to_table(ORQ_SPANS, rows, window) if rows else None
+
+        with _client() as client, SpanFetcher(lambda: _client(progress), _span_workers()) as fetcher:
+            # A page of traces is submitted, then the previous page's spans are collected: two pages in flight.
+            previous: tuple[dict[str, Any], list[Future[list[dict]]]] | None = None
             for day in window.days():
                 for page in iter_trace_pages(client, day):
                     started = trace_starts(page)
-                    asked = askable_trace_ids(started, len(page))
-                    rows = [
-                        {**span, "trace_started_at": started.get(span.get("trace_id"))}
-                        for span in spans_of_traces(lambda: _client(progress), asked)
-                    ]
-                    if rows:
-                        yield records_to_table(ORQ_SPANS, rows, window)
+                    current = (started, fetcher.submit(askable_trace_ids(started, len(page))))
+                    if previous is not None and (done := table(*previous)) is not None:
+                        yield done
+                    previous = current
+            if previous is not None and (done := table(*previous)) is not None:
+                yield done
         progress.finish()
 
     return [reporting_buckets, reporting_cost_totals, traces, spans]
