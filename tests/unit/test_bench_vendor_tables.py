@@ -4,23 +4,19 @@ read_json ceiling reads exactly the landed rows, without dlt's own columns."""
 import duckdb
 
 from bench.vendor_tables import largest_tables, to_ndjson
-from ingestion.vendors import raw_tables
+from ingestion.vendors import VENDORS, raw_tables
 
 
 def test_each_vendors_largest_table_is_the_one_with_most_rows(tmp_path):
     path = tmp_path / "w.duckdb"
-    rows = {
-        "raw_revenium.traces": 5,
-        "raw_revenium.completions": 3,
-        "raw_helicone.sessions": 2,
-        "raw_orq.spans": 7,
-    }
+    # each vendor's last declared table gets 5 rows (its first, 3; the others, 1): not the declaration order
+    chosen = {vendor.name: vendor.raw_tables[-1].name for vendor in VENDORS}
     with duckdb.connect(str(path)) as con:
         for vendor, table in raw_tables():
-            qualified = f"{vendor.dataset}.{table.name}"
+            n = 5 if chosen[vendor.name] == table.name else 3 if table is vendor.raw_tables[0] else 1
             con.execute(f"create schema if not exists {vendor.dataset}")
-            con.execute(f"create table {qualified} as select range as x from range({rows.get(qualified, 1)})")
-    assert largest_tables(path) == {"revenium": "traces", "helicone": "sessions", "orq": "spans"}
+            con.execute(f"create table {vendor.dataset}.{table.name} as select range as x from range({n})")
+    assert largest_tables(path) == chosen
 
 
 def test_the_ndjson_holds_every_landed_row_without_dlts_columns(tmp_path):
