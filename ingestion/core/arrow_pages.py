@@ -142,6 +142,14 @@ def parse_timestamp(value: Any) -> datetime | None:
         return None
 
 
+def kept_for(window: Window, value: Any) -> bool:
+    """Whether a record dated ``value`` is kept for ``window``: dated inside it, or not datable at all — a
+    record without a readable time is handed on so that the projection quarantines it
+    (``missing_event_time`` / ``type_change``) instead of it vanishing before."""
+    moment = parse_timestamp(value)
+    return moment is None or window.contains(moment)
+
+
 class _OutOfRange(ValueError):
     """A number that is a number, but not one its column can hold."""
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from ingestion.core.arrow_pages import parse_timestamp
+from ingestion.core.arrow_pages import kept_for
 from ingestion.core.http_client import VendorClient, path_segment
 from ingestion.core.paging import PageWalk
 from ingestion.core.windows import Window, as_utc, iso_z
@@ -57,20 +57,6 @@ PERIODS: tuple[tuple[str, int], ...] = (
 
 def job_detail_limit() -> int:
     return revenium_settings.JOB_DETAIL_LIMIT.read()
-
-
-def _parse_time(value: Any) -> datetime | None:
-    """An RFC 3339 time read as the raw tables read it (``arrow_pages.parse_timestamp``); None when missing
-    or unreadable."""
-    return parse_timestamp(value)
-
-
-def _in_window(window: Window, value: Any) -> bool:
-    """Whether a record dated ``value`` is kept for ``window``: dated inside it, or not datable at all — a
-    record without a readable time is handed on so that the projection quarantines it
-    (``missing_event_time`` / ``type_change``) instead of it vanishing here."""
-    moment = _parse_time(value)
-    return moment is None or window.contains(moment)
 
 
 def _dated(window: Window, extra: dict[str, Any]) -> dict[str, Any]:
@@ -120,7 +106,7 @@ def squad_period(window: Window, now: datetime) -> str:
 def squad_executions(client: VendorClient, team_id: str, window: Window, period: str) -> list[dict[str, Any]]:
     """Executions whose startTime is in ``window``, each with its detail's transactionCount/errorCount."""
     body = client.get(SQUADS_PATH, params={"teamId": team_id, "period": period})
-    runs = [r for r in hal_items(body) if isinstance(r, dict) and _in_window(window, r.get("startTime"))]
+    runs = [r for r in hal_items(body) if isinstance(r, dict) and kept_for(window, r.get("startTime"))]
     for run in runs:
         if has_id(run.get("id")):  # without one there is no detail to ask for; the run is quarantined
             detail = client.get(f"{SQUADS_PATH}/{path_segment(run['id'])}", params={"teamId": team_id})

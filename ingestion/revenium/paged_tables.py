@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
-from ingestion.core.arrow_pages import parse_timestamp, project_columnar, records_to_table, value_at
+from ingestion.core.arrow_pages import kept_for, project_columnar, records_to_table, value_at
 from ingestion.core.http_client import VendorClient, decode_json
 from ingestion.core.paging import PageWalk, first_seen, fresh_records, prefetched
 from ingestion.core.raw_table import TIMESTAMP, RawTable
@@ -242,11 +242,8 @@ class DatedWithin:
     def __call__(self, records: list[Any]) -> list[Any]:
         if self.window is None or self.path is None:
             return records
-        return [r for r in records if not isinstance(r, Mapping) or self._inside(value_at(r, self.path))]
-
-    def _inside(self, value: Any) -> bool:
-        moment = parse_timestamp(value)
-        return moment is None or self.window.contains(moment)
+        window = self.window
+        return [r for r in records if not isinstance(r, Mapping) or kept_for(window, value_at(r, self.path))]
 
     def mask(self, projected: pa.Table) -> pa.Array:
         """The same choice on projected rows (their event time is already a timestamp, never NULL here)."""
