@@ -61,7 +61,7 @@ test-python: bootstrap-uv
 	echo "unit suite on Python $$version ($$interp) in .venvs/$$version"; \
 	UV_PROJECT_ENVIRONMENT=.venvs/$$version UV_PYTHON="$$interp" $(UV) sync --frozen --python "$$interp" && \
 	.venvs/$$version/bin/aiecon prepare && \
-	.venvs/$$version/bin/pytest tests/unit -p no:cacheprovider
+	.venvs/$$version/bin/pytest tests/unit -p no:cacheprovider $(PYTEST_ARGS)
 
 # The newest Python above 3.11 this machine runs (3.13, else 3.12), or nothing: .ci/run's choice of PY.
 newest-python:
