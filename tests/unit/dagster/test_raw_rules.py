@@ -40,12 +40,10 @@ def failed_rules(frame: pd.DataFrame) -> dict[str, int]:
     return {f"{f.rule}[{f.column}]": f.unexpected_count for f in failures}
 
 
-def test_a_clean_partition_passes():
-    assert failed_rules(helicone_rows()) == {}
-
-
-def test_each_broken_rule_is_named_with_its_count():
-    frame = helicone_rows(
+def broken_rows() -> pd.DataFrame:
+    """Three requests breaking five rules: a repeated id, a missing id, a negative token count and cost, and a
+    request at the next midnight (the window's end is exclusive)."""
+    return helicone_rows(
         request_id=["r1", "r1", None],
         prompt_tokens=[10, -5, 30],
         cost=[0.1, 0.2, -0.01],
@@ -53,6 +51,14 @@ def test_each_broken_rule_is_named_with_its_count():
             ["2026-03-03T00:00:00Z", "2026-03-03T12:00:00Z", "2026-03-04T00:00:00Z"]
         ),
     )
+
+
+def test_a_clean_partition_passes():
+    assert failed_rules(helicone_rows()) == {}
+
+
+def test_each_broken_rule_is_named_with_its_count():
+    frame = broken_rows()
     failures = failed_rules(frame)
     assert failures["expect_column_values_to_not_be_null[request_id]"] == 1
     assert failures["expect_column_values_to_be_unique[request_id]"] == 2
@@ -128,15 +134,9 @@ def test_a_clean_day_gives_only_its_sample_to_ge():
 
 
 def test_ge_on_the_candidates_fails_each_rule_as_on_the_whole_day():
-    broken = helicone_rows(
-        request_id=["r1", "r1", None],
-        prompt_tokens=[10, -5, 30],
-        cost=[0.1, 0.2, -0.01],
-        request_created_at=pd.to_datetime(
-            ["2026-03-03T00:00:00Z", "2026-03-03T12:00:00Z", "2026-03-04T00:00:00Z"]
-        ),
+    day = pd.concat(
+        [clean_rows(40), broken_rows(), clean_rows(40).assign(request_id=lambda f: "b" + f.request_id)]
     )
-    day = pd.concat([clean_rows(40), broken, clean_rows(40).assign(request_id=lambda f: "b" + f.request_id)])
     read = candidates(day, sample_rows=0)
     # the three broken rows, none of the 80 clean ones
     assert sorted(read["request_id"].fillna("-")) == ["-", "r1", "r1"]
