@@ -28,6 +28,11 @@
     One implementation serves DuckDB and PostgreSQL: a DELETE with a date predicate and an INSERT ... SELECT are
     the same SQL on both (tests/postgres/test_parity.py builds day 2 through it on PostgreSQL). Spark's Parquet
     tables have no DELETE: spark__get_incremental_replace_window_sql below rewrites the table (tests/spark).
+
+    Clustering: rows are inserted in partition-column order, and the first build writes them in that order too
+    (create_table_as below). DuckDB skips row groups by their min/max (zone maps), so a later partition run that
+    reads a few days of a table built by a multi-day run (the first build, a one-run backfill) reads those days'
+    row groups only instead of the whole history (README Performance; tests/unit/dbt/test_clustering.py).
 -#}
 {% macro get_incremental_replace_window_sql(arg_dict) %}
     {{ return(adapter.dispatch('get_incremental_replace_window_sql', 'ai_economics')(arg_dict)) }}
@@ -50,7 +55,37 @@
         select {{ dest_cols_csv }}
         from {{ source }}{% if kept %}
         where {{ kept }}{% endif %}
+        order by {{ replace_window_column() }}
     )
+{% endmacro %}
+
+
+{#- The partition column a replace_window model's window is of: 'day' unless meta partition_window_column. -#}
+{% macro replace_window_column() %}
+    {{ return((config.get('meta') or {}).get('partition_window_column', 'day')) }}
+{% endmacro %}
+
+
+{#- A replace_window model's table is written in partition-column order (see Clustering above): this overrides
+    dbt's create_table_as for the root project, orders the model's rows and hands them to the adapter's own
+    create_table_as (dbt-duckdb's, dbt-postgres's, dbt-spark's), unchanged for every other table. Temporary
+    relations (an incremental run's new rows) are not sorted: the insert above orders them. -#}
+{% macro create_table_as(temporary, relation, compiled_code, language='sql') %}
+    {%- set code = compiled_code -%}
+    {%- if language == 'sql' and not temporary and config.get('materialized') == 'incremental'
+        and config.get('incremental_strategy') == 'replace_window' -%}
+        {%- set code = 'select * from (\n' ~ compiled_code ~ '\n) as model_rows order by ' ~ replace_window_column() -%}
+    {%- endif -%}
+    {#- as dbt's own create_table_as: an adapter whose macro takes no language (dbt-postgres) gets three arguments;
+        dbt-duckdb's keyword arguments (partitioned_by, sorted_by) are passed on when set -#}
+    {%- set options = {} -%}
+    {%- for name, value in kwargs.items() if value is not none -%}
+        {%- do options.update({name: value}) -%}
+    {%- endfor -%}
+    {%- if language == 'sql' and not options -%}
+        {{ return(adapter.dispatch('create_table_as', 'dbt')(temporary, relation, code)) }}
+    {%- endif -%}
+    {{ return(adapter.dispatch('create_table_as', 'dbt')(temporary, relation, code, language, **options)) }}
 {% endmacro %}
 
 
@@ -80,7 +115,7 @@
 
 {#- The window predicate replace_window replaces, after checking that every new row lies inside it. -#}
 {% macro replace_window_predicate(target, source) %}
-    {%- set column = (config.get('meta') or {}).get('partition_window_column', 'day') -%}
+    {%- set column = replace_window_column() -%}
     {%- set predicate = partition_window_predicate(column) -%}
     {%- if execute and (config.get('meta') or {}).get('restated_with_price_book') -%}
         {#- the model read every day (price_book_window) when its rows are of another price-book version than
