@@ -2,8 +2,10 @@
     One row per Revenium agentic job, dated by its creation day: its cost from our facts (the job's calls in
     fct_ai_calls by job_id, of any day, and the tool calls they made in fct_tool_calls) against the outcome
     value reported for it (the jobs list). The cost split and ROI units: docs job_cost_split, roi_ratio.
-    Incremental by partition window on the job's creation day; the job's calls are looked up whatever their
-    day, so a rebuild of the creation day picks up calls that landed on later days.
+    Incremental by partition window on the job's creation day; the job's calls (and their tool calls) are
+    looked up from var trace_span_days before to as many days after the window (in_trace_span_window, as the
+    trace and squad marts), so a rebuild of the creation day picks up calls that landed on later days and a
+    partition run does not read the whole history (a full build reads every day).
 -#}
 {%- set bigint = dbt.type_bigint() -%}
 
@@ -32,6 +34,7 @@ job_calls as (
         on jobs.team_id = calls.team_id
         and jobs.agentic_job_id = calls.job_id
     where calls.source_system = 'revenium'
+        and {{ in_trace_span_window('calls.day', after=true) }}
 
 ),
 
@@ -62,6 +65,7 @@ tool_costs as (
     from {{ ref('fct_tool_calls') }} as tools
     inner join job_calls
         on job_calls.call_id = tools.call_id
+    where {{ in_trace_span_window('tools.day', after=true) }}
     group by job_calls.team_id, job_calls.job_id
 
 ),
