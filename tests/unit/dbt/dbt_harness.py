@@ -41,6 +41,11 @@ def utc(day: str, time: str = "00:00") -> dt.datetime:
     return dt.datetime.fromisoformat(f"{day}T{time}:00+00:00")
 
 
+def revenium_completion(id_: str, at: dt.datetime, **values: object) -> dict[str, object]:
+    """A Revenium completion of team-1 for ``raw_revenium.completions``; other columns as ``values``."""
+    return {"team_id": "team-1", "id": id_, "metric_type": "COMPLETION", "request_time": at, **values}
+
+
 def create_raw_tables(path: Path) -> None:
     """Create every raw schema and table with the contract's columns (+ dlt's _dlt_load_id)."""
     with duckdb.connect(str(path)) as con:

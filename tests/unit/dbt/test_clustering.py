@@ -8,26 +8,14 @@ plain projection would keep. "In day order" is read from DuckDB's rowid, the row
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from .dbt_harness import create_raw_tables, insert_rows, query, run_dbt, utc
+from .dbt_harness import create_raw_tables, insert_rows, query, revenium_completion, run_dbt, utc
 
 pytestmark = pytest.mark.slow
 
 DAYS = ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04"]
 NEWEST_FIRST = [(day, f"{hour:02d}:00") for day in reversed(DAYS) for hour in (20, 12, 4)]
-
-
-def _call(id_: str, at: dt.datetime) -> dict[str, object]:
-    return {
-        "team_id": "team-1",
-        "id": id_,
-        "metric_type": "COMPLETION",
-        "request_time": at,
-        "total_cost": 0.25,
-    }
 
 
 def _days_in_table_order(wh) -> list[str]:
@@ -37,7 +25,12 @@ def _days_in_table_order(wh) -> list[str]:
 def test_a_multi_day_build_and_a_window_run_write_rows_in_day_order(tmp_path):
     wh = tmp_path / "warehouse.duckdb"
     create_raw_tables(wh)
-    insert_rows(wh, "raw_revenium", "completions", [_call(f"{d}-{t}", utc(d, t)) for d, t in NEWEST_FIRST])
+    insert_rows(
+        wh,
+        "raw_revenium",
+        "completions",
+        [revenium_completion(f"{d}-{t}", utc(d, t), total_cost=0.25) for d, t in NEWEST_FIRST],
+    )
 
     run_dbt(wh, tmp_path, "run", "--select", "+fct_ai_calls")  # the first build: every day in one run
     assert _days_in_table_order(wh) == [d for d in DAYS for _ in range(3)]

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from .dbt_harness import create_raw_tables, insert_rows, query, run_dbt, table_snapshot, utc
+from .dbt_harness import revenium_completion as _revenium
 
 pytestmark = pytest.mark.slow
 
@@ -29,10 +30,6 @@ MARTS = ("marts.fct_ai_calls", "marts.fct_ai_usage_hourly", "marts.cost_by_dimen
 
 def _props(**values: str) -> str:
     return json.dumps(values)
-
-
-def _revenium(id_: str, at, **values):
-    return {"team_id": "team-1", "id": id_, "metric_type": "COMPLETION", "request_time": at, **values}
 
 
 def _helicone(id_: str, at, **values):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .dbt_harness import create_raw_tables, insert_rows, run_dbt, utc
+from .dbt_harness import create_raw_tables, insert_rows, revenium_completion, run_dbt, utc
 
 pytestmark = pytest.mark.slow
 
@@ -23,13 +23,7 @@ ACROSS = "unique_across_history_fct_ai_calls_call_id"
 
 
 def _call(id_: str, at) -> dict[str, object]:
-    return {
-        "team_id": "team-1",
-        "id": id_,
-        "metric_type": "COMPLETION",
-        "request_time": at,
-        "total_cost": 0.5,
-    }
+    return revenium_completion(id_, at, total_cost=0.5)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 {#-
     One row per Revenium agentic job, dated by its creation day: its cost from our facts (the job's calls in
-    fct_ai_calls by job_id, of any day, and the tool calls they made in fct_tool_calls) against the outcome
+    fct_ai_calls by job_id, and the tool calls they made in fct_tool_calls) against the outcome
     value reported for it (the jobs list). The cost split and ROI units: docs job_cost_split, roi_ratio.
     Incremental by partition window on the job's creation day; the job's calls (and their tool calls) are
     looked up from var trace_span_days before to as many days after the window (in_trace_span_window, as the

@@ -7,13 +7,10 @@
 
 with
 
-{# A partition run reads the calls from var trace_span_days before to as many days after its window
-    (in_trace_span_window), as the trace marts do, so its cost does not grow with the history: an execution
-    is dated by its first call within that span (a full build reads everything). #}
+{# int_squad_calls holds, in a partition run, the calls within var trace_span_days of the window #}
 calls as (
 
     select * from {{ ref('int_squad_calls') }}
-    where {{ in_trace_span_window('day', after=true) }}
 
 ),
 

@@ -15,9 +15,7 @@ executions as (
 
 calls as (
 
-    {#- the calls squad_executions rolled up: those within var trace_span_days of the window -#}
     select * from {{ ref('int_squad_calls') }}
-    where {{ in_trace_span_window('day', after=true) }}
 
 )
 

@@ -11,6 +11,10 @@ calls as (
 
     select * from {{ ref('fct_ai_calls') }}
     where squad_id is not null
+        {# a partition run reads the calls from var trace_span_days before to as many days after its window, as
+            the trace marts do, so the squad marts' cost does not grow with the history: an execution is dated
+            by its first call within that span (a full build reads everything) #}
+        and {{ in_trace_span_window('day', after=true) }}
 
 ),
 
