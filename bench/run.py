@@ -259,6 +259,22 @@ def measure_partition(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def _node_seconds(target: Path) -> dict[str, float]:
+    """Each dbt node's execution time in the last build (dbt's run_results.json), by node name."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {r["unique_id"]: r["execution_time"] for r in results}
+
+
+def _node_growth(short: dict[str, float], long: dict[str, float], top: int = 12) -> list[dict[str, Any]]:
+    """The ``top`` nodes whose time grew most from the short history's partition build to the long one's."""
+    rows = [
+        {"node": node, "short_s": round(short.get(node, 0.0), 2), "long_s": round(seconds, 2)}
+        for node, seconds in long.items()
+    ]
+    rows.sort(key=lambda r: r["long_s"] - r["short_s"], reverse=True)
+    return rows[:top]
+
+
 def _build_history(work: Path, base: Path, name: str, days: int, copies: int) -> Path:
     """A copy of the base warehouse with raw rows for ``days`` days from HISTORY_START, ``copies`` copies
     of the base day's events on each."""
@@ -301,6 +317,7 @@ def measure_warehouse(work: Path, sizes: dict[str, int], partial: Path) -> dict[
 
     # (b) incremental cost: marts of N days built, then the next partition alone.
     incremental: dict[str, Any] = {}
+    node_seconds: dict[str, dict[str, float]] = {}
     for label, days in (("short", sizes["short_history"]), ("long", sizes["long_history"])):
         print(f"history: {days} days ...", flush=True)
         t0 = time.perf_counter()
@@ -308,14 +325,17 @@ def measure_warehouse(work: Path, sizes: dict[str, int], partial: Path) -> dict[
         replicate_s = time.perf_counter() - t0
         initial = dbt_build(path, HISTORY_START, days, target)
         partition = dbt_build(path, HISTORY_START + timedelta(days=days), 1, target)
+        nodes_s = _node_seconds(target)
         incremental[label] = {
             "history_days": days,
             "replicate_s": round(replicate_s, 1),
             "initial_build_s": round(initial.seconds, 1),
             "partition_build_s": round(partition.seconds, 2),
             "partition_peak_rss_mb": round(partition.peak_rss_mb),
+            "partition_nodes_s": round(sum(nodes_s.values()), 2),
             "fct_ai_calls_rows": report.count(path, "marts.fct_ai_calls"),
         }
+        node_seconds[label] = nodes_s
         if label == "long":
             print("bi: queries ...", flush=True)
             result["bi"] = bi.measure(
@@ -327,6 +347,9 @@ def measure_warehouse(work: Path, sizes: dict[str, int], partial: Path) -> dict[
             }
         path.unlink()
         result["incremental"] = incremental
+        if len(node_seconds) == 2:
+            # where the long history's extra time goes: the nodes that grew most
+            result["incremental"]["node_growth_s"] = _node_growth(node_seconds["short"], node_seconds["long"])
         keep()
 
     # (c) backfill: N days as one dbt run against N per-day runs, on two copies of the same raw data.
