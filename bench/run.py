@@ -11,7 +11,8 @@ Measures, in one run on this machine, with the sizes given by the arguments:
 (e) BI latency of typical analyst queries on the long history;
 (f) the partition as a user gets it: the Dagster job for one day of ``ingest_calls`` Revenium calls (every
     vendor's ingest, the gates, dbt, publish), each step timed with its peak memory; then, on the same
-    day, each vendor's largest table ingested alone beside ``read_json`` over its rows (``vendor_tables``).
+    day, each vendor's largest table ingested alone beside ``read_json`` over its rows (``vendor_tables``);
+(g) the hourly refresh of an open day at 18:00: incremental against the day so far pulled whole.
 
 Results go to a JSON file, with each target, the measured figure and pass/fail; a table is printed.
 """
@@ -30,10 +31,11 @@ from typing import Any
 
 from bench import bi, history, report, serving, vendor_tables
 from bench.dbt_steps import dbt_build
-from bench.measure import REPO_ROOT, python_step
+from bench.measure import REPO_ROOT, StepResult, python_step
 from dagster_project.local_stack import simulator
 from ingestion.revenium import VENDOR as REVENIUM
 from ingestion.revenium.raw_tables import REVENIUM_COMPLETIONS
+from ingestion.vendors import VENDORS
 from simulator.world import World
 
 INGEST_DAY = date(2026, 3, 3)  # a Tuesday: a full weekday
@@ -52,6 +54,8 @@ FULL = {
     "backfill_days": 30,
     "bi_repeats": 20,
     "ingest_repeats": 3,
+    # the day whose 18:00 refresh is measured (calls over the whole day; 18:00 has seen about 3/4 of them)
+    "refresh_calls": 200_000,
 }
 QUICK = {
     "ingest_calls": 20_000,
@@ -62,6 +66,7 @@ QUICK = {
     "backfill_days": 2,
     "bi_repeats": 3,
     "ingest_repeats": 1,
+    "refresh_calls": 4_000,
 }
 
 
@@ -259,6 +264,83 @@ def measure_partition(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+REFRESH_HOUR, PREVIOUS_REFRESH_HOUR = 18, 17  # the hourly refresh measured (UTC), and the one before it
+
+
+def _refresh(work: Path, name: str, mode: str, now: datetime, warehouse: Path) -> StepResult:
+    return python_step(
+        "bench.refresh_step",
+        "--day",
+        INGEST_DAY.isoformat(),
+        "--now",
+        now.isoformat(),
+        "--mode",
+        mode,
+        "--warehouse",
+        str(warehouse),
+        "--pipelines-dir",
+        str(work / f"refresh_pipelines_{name}"),
+        env=UNTHROTTLED,
+    )
+
+
+def measure_refresh(work: Path, sizes: dict[str, int]) -> dict[str, Any]:
+    """The hourly refresh of an open day at 18:00, the previous one at 17:00: every vendor's sources pull
+    incrementally (``ingestion.core.increments``) against the same refresh pulling the day so far whole,
+    each into a copy of the warehouse as the 17:00 refresh left it. The simulator serves the day as of the
+    refresh's time (``--clock``); a whole refresh at 18:00 runs once untimed first, so that both timed runs
+    find the vendor's day rendered."""
+    cpd = _calls_per_day_for(sizes["refresh_calls"], INGEST_DAY)
+    at, previous = (
+        datetime(INGEST_DAY.year, INGEST_DAY.month, INGEST_DAY.day, hour, tzinfo=UTC)
+        for hour in (REFRESH_HOUR, PREVIOUS_REFRESH_HOUR)
+    )
+    base = work / "refresh_base.duckdb"
+    base.unlink(missing_ok=True)
+    print(f"refresh: the day as of {previous:%H:%M} (untimed) ...", flush=True)
+    with simulator(
+        seed=SEED, calls_per_day=cpd, extra_args=("--no-rate-limits", "--clock", previous.isoformat())
+    ):
+        _refresh(work, "base", "whole", previous, base)
+    copies = {
+        name: history.copy_warehouse(base, work / f"refresh_{name}.duckdb")
+        for name in ("warm", "whole", "inc")
+    }
+    with simulator(seed=SEED, calls_per_day=cpd, extra_args=("--no-rate-limits", "--clock", at.isoformat())):
+        print(f"refresh: at {at:%H:%M}, warming (untimed), whole, incremental ...", flush=True)
+        _refresh(work, "warm", "whole", at, copies["warm"])
+        whole = _refresh(work, "whole", "whole", at, copies["whole"])
+        incremental = _refresh(work, "inc", "incremental", at, copies["inc"])
+    tables = [f"{v.dataset}.{t.name}" for v in VENDORS for t in v.raw_tables]
+    same = {t: report.count(copies["whole"], t) == report.count(copies["inc"], t) for t in tables}
+
+    def summary(step: StepResult) -> dict[str, Any]:
+        out = step.output
+        return {
+            "seconds": round(sum(out["seconds_by_vendor"].values()), 2),
+            "seconds_by_vendor": {k: round(v, 2) for k, v in out["seconds_by_vendor"].items()},
+            "rows_written": sum(n for by_table in out["rows_written"].values() for n in by_table.values()),
+            "rows_written_by_table": out["rows_written"],
+            "peak_rss_mb": round(step.peak_rss_mb),
+        }
+
+    result = {
+        "day": INGEST_DAY.isoformat(),
+        "world_calls_per_day": cpd,
+        "refresh_at": at.isoformat(),
+        "previous_refresh_at": previous.isoformat(),
+        "revenium_completions_so_far": report.count(copies["whole"], "raw_revenium.completions"),
+        "whole": summary(whole),
+        "incremental": {**summary(incremental), "increments": incremental.output["increments"]},
+        "same_row_counts": all(same.values()),
+        "row_counts_differ": sorted(t for t, ok in same.items() if not ok),
+    }
+    result["ratio"] = round(result["incremental"]["seconds"] / result["whole"]["seconds"], 3)
+    for path in (base, *copies.values()):
+        path.unlink()
+    return result
+
+
 def _node_seconds(target: Path) -> dict[str, float]:
     """Each dbt node's execution time in the last build (dbt's run_results.json), by node name."""
     results = json.loads((target / "run_results.json").read_text())["results"]
@@ -412,6 +494,8 @@ def main() -> None:
     # Keep what is measured so far: a later failure must not lose a 20-minute run's figures.
     out.with_suffix(".partial.json").write_text(json.dumps(measured, indent=2) + "\n")
     measured["partition"] = measure_partition(work, sizes)
+    out.with_suffix(".partial.json").write_text(json.dumps(measured, indent=2) + "\n")
+    measured["refresh"] = measure_refresh(work, sizes)
     out.with_suffix(".partial.json").write_text(json.dumps(measured, indent=2) + "\n")
     warehouse_from = "this run"
     if args.warehouse_results:  # figures of an earlier run's warehouse sections (see --warehouse-results)

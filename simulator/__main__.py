@@ -19,7 +19,7 @@ import os
 import signal
 import sys
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 # Only the standard library at import: ``aiecon`` builds its ``simulator`` subcommand from add_arguments
@@ -44,9 +44,21 @@ def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         default=0,
         help="Helicone quirk: each query-clickhouse page after the first repeats this many rows of the one before",
     )
+    p.add_argument(
+        "--clock",
+        type=_utc_time,
+        default=None,
+        help="serve as if the time were this UTC moment (ISO, e.g. 2026-03-03T18:00:00): later calls are not "
+        "served yet (default: the real clock)",
+    )
     p.add_argument("--port-file", type=Path, help="also write the base URL to this file")
     p.add_argument("--log-level", default="WARNING")
     return p
+
+
+def _utc_time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,6 +105,7 @@ def serve(args: argparse.Namespace) -> int:
         port=args.port,
         rate_limits=not args.no_rate_limits,
         rate_limit_scale=args.rate_limit_scale,
+        clock=(lambda: args.clock) if args.clock is not None else None,
     )
     server.faces["helicone"].page_overlap = max(0, args.helicone_page_overlap)
     server.start()

@@ -54,9 +54,24 @@
     (
         select {{ dest_cols_csv }}
         from {{ source }}{% if kept %}
-        where {{ kept }}{% endif %}
-        order by {{ replace_window_column() }}
+        where {{ kept }}{% endif %}{% if replace_window_sorts() or predicate != partition_window_predicate(replace_window_column()) %}
+        order by {{ replace_window_column() }}{% endif %}
     )
+{% endmacro %}
+
+
+{#- Whether a build's rows are worth sorting (Clustering above): not when the window is one day, whose rows
+    share their day already (a partition run: sorting a million rows of one day only costs time and memory —
+    the 1M-call day's fct_ai_calls ran out of DuckDB's 1.5 GB cap doing it); a restated pricing mart is sorted
+    whatever its window (replace_window_predicate then replaces every day). -#}
+{% macro replace_window_sorts() %}
+    {%- set window = partition_window() -%}
+    {%- if window['min_date'] and window['max_date'] -%}
+        {%- set first = modules.datetime.date.fromisoformat(window['min_date']) -%}
+        {%- set end = modules.datetime.date.fromisoformat(window['max_date']) -%}
+        {{ return((end - first).days > 1) }}
+    {%- endif -%}
+    {{ return(true) }}
 {% endmacro %}
 
 
@@ -73,7 +88,7 @@
 {% macro create_table_as(temporary, relation, compiled_code, language='sql') %}
     {%- set code = compiled_code -%}
     {%- if language == 'sql' and not temporary and config.get('materialized') == 'incremental'
-        and config.get('incremental_strategy') == 'replace_window' -%}
+        and config.get('incremental_strategy') == 'replace_window' and replace_window_sorts() -%}
         {%- set code = 'select * from (\n' ~ compiled_code ~ '\n) as model_rows order by ' ~ replace_window_column() -%}
     {%- endif -%}
     {#- as dbt's own create_table_as: an adapter whose macro takes no language (dbt-postgres) gets three arguments;

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import dlt
@@ -16,12 +18,15 @@ from dlt.extract.source import DltSource
 from dlt.pipeline.pipeline import Pipeline
 
 from ingestion.core.arrow_pages import CONFLICTING_DUPLICATE, QUARANTINE_SINK, RejectedRecord, arrow_schema
+from ingestion.core.increments import increment_scope
 from ingestion.core.quarantine import as_quarantine_item, day_scope, marker_row, quarantine_rows
 from ingestion.core.raw_table import RawTable
 from ingestion.core.windows import Window
 
 
-def windowed_merge_args(table: RawTable, window: Window | None = None) -> dict[str, Any]:
+def windowed_merge_args(
+    table: RawTable, window: Window | None = None, since: datetime | None = None
+) -> dict[str, Any]:
     """dlt resource arguments that make a load replace the days of ``window``.
 
     ``delete-insert`` with a ``destination_scope`` of the window's days deletes every destination row of
@@ -32,14 +37,17 @@ def windowed_merge_args(table: RawTable, window: Window | None = None) -> dict[s
 
     With a window, the resource hands dlt rows already unique by key (``windowed_resource``), so dlt is
     told the staging data is de-duplicated: its own de-duplication, a window function over the whole
-    load, was half of a million-row load's time (bench/).
+    load, was half of a million-row load's time (bench/). With ``since`` (an incremental refresh of an open
+    day, ``ingestion.core.increments``) the scope is only the window's rows dated at or after it.
     """
     disposition: dict[str, Any] = {"disposition": "merge", "strategy": "delete-insert"}
     args: dict[str, Any] = {"name": table.name, "primary_key": list(table.primary_key)}
     if window is None:
         args["merge_key"] = "_day"
     else:
-        disposition["destination_scope"] = day_scope(window)
+        disposition["destination_scope"] = (
+            day_scope(window) if since is None else increment_scope(table, window, since)
+        )
         disposition["deduplicated"] = True
     return {**args, "write_disposition": disposition}
 
@@ -203,10 +211,19 @@ class FirstByKey:
 
 
 _WINDOW_BOUNDS = ("_window_start", "_window_end")
+log = logging.getLogger(__name__)
+
+
+def _dated_from(page: pa.Table, table: RawTable, since: datetime) -> tuple[pa.Table, int]:
+    """The page's rows dated at or after ``since``, and how many were dated before it."""
+    event_time = page.column(table.event_time_column)
+    keep = pc.greater_equal(event_time, pa.scalar(since, type=event_time.type))
+    kept = page.filter(keep)  # an undated row is quarantined before it reaches a page
+    return kept, page.num_rows - kept.num_rows
 
 
 def windowed_resource(
-    table: RawTable, window: Window, **resource_kwargs: Any
+    table: RawTable, window: Window, since: datetime | None = None, **resource_kwargs: Any
 ) -> Callable[[Callable[[], Iterator[Any]]], DltResource]:
     """``@dlt.resource`` for a raw table over one window, with quarantine.
 
@@ -215,6 +232,11 @@ def windowed_resource(
     one is quarantined); while it runs, the records those pages reject are collected here and loaded into
     ``raw_<vendor>.quarantine`` with the same day-replacement (see ``ingestion.core.quarantine``). Nothing
     is dropped but identical repeats: a record is in the raw table or in quarantine.
+
+    With ``since`` (an incremental refresh, ``ingestion.core.increments``; the decorated generator then asks
+    the vendor from ``since`` only) the load replaces the window's rows dated at or after ``since``; a
+    record the vendor hands out dated before it is dropped, as it landed before (or lands at the day's next
+    whole pull); quarantine rows are replaced by id, the earlier rejects of the day kept.
     """
     vendor = table.vendor
 
@@ -225,6 +247,7 @@ def windowed_resource(
             first_by_key = FirstByKey(table)
             quarantined: set[str] = set()  # quarantine ids loaded: a repeated reject is one row
             inner = fn()
+            before_since = 0  # an increment's records dated before ``since``: landed already
 
             def quarantine_items() -> Iterator[Any]:
                 while rejected:
@@ -249,6 +272,9 @@ def windowed_resource(
                 finally:
                     QUARANTINE_SINK.reset(token)
                 if isinstance(item, pa.Table):
+                    if since is not None:
+                        item, earlier = _dated_from(item, table, since)
+                        before_since += earlier
                     item = first_by_key(item)
                     if first_by_key.conflicts:
                         rejected.append((table, first_by_key.take_conflicts()))
@@ -257,11 +283,19 @@ def windowed_resource(
             # The step that ended the generator may have rejected records too (a last batch whose every
             # record broke a rule yields no page): they are quarantined like the others.
             yield from quarantine_items()
+            if before_since:
+                log.info(
+                    "%s.%s: %d record(s) dated before %s not replaced",
+                    vendor,
+                    table.name,
+                    before_since,
+                    since,
+                )
             # A load with no rows of the table runs no merge at all: this empty page makes a day the vendor
             # now lists nothing for replace (empty) the day's old rows too.
             yield arrow_schema(table).empty_table()
-            yield as_quarantine_item(marker_row(vendor, table, window), window)
+            yield as_quarantine_item(marker_row(vendor, table, window, whole=since is None), window)
 
-        return dlt.resource(pages, **windowed_merge_args(table, window), **resource_kwargs)
+        return dlt.resource(pages, **windowed_merge_args(table, window, since), **resource_kwargs)
 
     return decorate

@@ -6,7 +6,8 @@ replaces that raw table's quarantine rows of the window's days, exactly as it re
 merge deletes ``_day`` in the window for every ``raw_table`` present in the load. So that a raw table with
 no rejects this time still clears the ones of an earlier run, every resource also loads one *marker* row,
 flagged ``_marker`` (dlt's ``hard_delete`` hint): it names the raw table for the delete and is itself never
-inserted.
+inserted. A load that read only part of a table's window (an incremental refresh of today) says so on its
+marker: then only the rejects it holds again are replaced, and the day's earlier ones stay.
 
 A payload holds what the raw tables' ALLOW list lets land (``record_payload``; docs/conventions.md, Secrets):
 declared fields as served, other fields without their text. ``quarantine_id`` is a digest of table, rule,
@@ -92,8 +93,13 @@ def quarantine_rows(
     return pa.Table.from_pylist([_row(vendor, table, window, r) for r in rejected], schema=QUARANTINE_SCHEMA)
 
 
-def marker_row(vendor: str, table: RawTable, window: Window) -> pa.Table:
-    """The row that makes a load replace ``table``'s quarantine rows in the window (never inserted)."""
+# What a marker row says (its ``reason``): the load read the raw table's whole window, or only part of it.
+WHOLE_WINDOW, PART_OF_WINDOW = "marker: whole window read", "marker: part of the window read"
+
+
+def marker_row(vendor: str, table: RawTable, window: Window, whole: bool = True) -> pa.Table:
+    """The row that names ``table`` in a load (never inserted): with ``whole``, the load replaces the
+    table's quarantine rows in the window; without, only those whose id it holds."""
     row = {
         "quarantine_id": f"{table.name}:marker",
         "vendor": vendor,
@@ -101,6 +107,7 @@ def marker_row(vendor: str, table: RawTable, window: Window) -> pa.Table:
         "_day": window.start.date(),
         "_window_start": window.start,
         "_window_end": window.end,
+        "reason": WHOLE_WINDOW if whole else PART_OF_WINDOW,
         "_marker": True,
     }
     return pa.Table.from_pylist([row], schema=QUARANTINE_SCHEMA)
@@ -113,8 +120,12 @@ def day_scope(window: Window) -> str:
 
 
 def as_quarantine_item(rows: pa.Table, window: Window) -> Any:
-    """``rows`` routed to the quarantine table, with its own key and replacement scope."""
-    scope = f"{day_scope(window)} AND raw_table IN (SELECT raw_table FROM {{staging_table}})"
+    """``rows`` routed to the quarantine table, with its own key and replacement scope: the window's rows of
+    each raw table whose marker in the load says the window was read whole, and any row whose id the load
+    holds (a raw table read in part — an incremental refresh — keeps its other rejects of the day)."""
+    whole = f"SELECT raw_table FROM {{staging_table}} WHERE _marker AND reason = '{WHOLE_WINDOW}'"
+    by_id = "SELECT quarantine_id FROM {staging_table}"
+    scope = f"{day_scope(window)} AND (raw_table IN ({whole}) OR quarantine_id IN ({by_id}))"
     hints = dlt.mark.make_hints(
         table_name=QUARANTINE_TABLE,
         primary_key=["quarantine_id"],

@@ -72,6 +72,10 @@ class RawTable:
     # What the dbt description says after the key about how a row is dated; None = the default sentence
     # (``ingestion.dbt_sources``), "" = nothing.
     event_time_doc: str | None = None
+    # Today's refresh may pull only what is newer than what landed (``ingestion.core.increments``): rows are
+    # records the vendor does not change once written, dated by ``event_time_column``, and the vendor's list
+    # is filtered by that same time. False = every run pulls the whole day.
+    incremental_refresh: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -160,9 +164,20 @@ def table_factory(vendor: str, rules: Mapping[str, RawRules]) -> Callable[..., R
         columns: tuple[Column, ...],
         description: str,
         event_time_doc: str | None = None,
+        incremental_refresh: bool = False,
     ) -> RawTable:
+        if incremental_refresh and event_time_column is None:
+            raise ValueError(f"{vendor}.{name}: an incremental refresh needs an event_time_column")
         return RawTable(
-            name, primary_key, event_time_column, columns, description, vendor, rules[name], event_time_doc
+            name,
+            primary_key,
+            event_time_column,
+            columns,
+            description,
+            vendor,
+            rules[name],
+            event_time_doc,
+            incremental_refresh,
         )
 
     return table

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from ingestion.core.raw_table import RawTable
@@ -29,7 +28,9 @@ class Vendor:
     name: str  # dlt source name, pipeline ``aiecon_<name>``, Dagster group ``ingest_<name>``
     dataset: str  # the raw schema its tables land in (the first part of their asset keys)
     description: str  # the dbt source's description
-    make_source: Callable[[datetime, datetime], Any]  # (window_start, window_end) -> the dlt source
+    # (window_start, window_end, settings=None, increments=None) -> the dlt source; ``increments``:
+    # {raw table: since} for an incremental refresh of today (ingestion/core/increments.py)
+    make_source: Callable[..., Any]
     raw_tables: tuple[RawTable, ...]  # in the order the dbt sources YAML lists them
     settings: type  # its settings class (``from_env()``)
     api_key_env: str  # the environment variable holding its key

@@ -30,6 +30,7 @@ HELICONE_REQUESTS = _table(
     name="requests",
     primary_key=("request_id",),
     event_time_column="request_created_at",
+    incremental_refresh=True,
     description="Helicone requests (POST /v1/request/query-clickhouse), one row per request, de-duplicated by request_id.",
     columns=(
         _c("request_id", "request_id", STR, "Helicone request id (unique)"),

@@ -28,6 +28,7 @@ import pyarrow as pa
 from ingestion.core.arrow_pages import records_to_table
 from ingestion.core.dlt_resources import windowed_resource
 from ingestion.core.http_client import SettingNames, VendorClient
+from ingestion.core.increments import Increments, pull_window
 from ingestion.core.paging import PageWalk, Progress, fresh_records, prefetched
 from ingestion.core.windows import Window, iso_z
 from ingestion.helicone import settings as helicone_settings
@@ -193,9 +194,15 @@ def iter_user_metric_pages(
 
 @dlt.source(name="helicone", section=SECTION, max_table_nesting=0)
 def helicone_source(
-    window_start: datetime, window_end: datetime, settings: HeliconeSettings | None = None
+    window_start: datetime,
+    window_end: datetime,
+    settings: HeliconeSettings | None = None,
+    increments: Increments | None = None,
 ) -> list[Any]:
+    """Helicone for one window; the tables named in ``increments`` are pulled from their ``since`` on
+    (``ingestion.core.increments``)."""
     window = Window(window_start, window_end)
+    requests_since = (increments or {}).get(HELICONE_REQUESTS.name)
 
     def _client(resource: str) -> VendorClient:
         s = settings or HeliconeSettings.from_env()
@@ -207,10 +214,10 @@ def helicone_source(
             progress=Progress("helicone", resource),
         )
 
-    @windowed_resource(HELICONE_REQUESTS, window, section=SECTION)
+    @windowed_resource(HELICONE_REQUESTS, window, requests_since, section=SECTION)
     def requests() -> Iterator[pa.Table]:
         with _client("requests") as client:
-            for day in window.days():
+            for day in pull_window(window, requests_since).days():
                 for rows in iter_request_pages(
                     client, day, concurrency=helicone_settings.PAGE_CONCURRENCY.read()
                 ):

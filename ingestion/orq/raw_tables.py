@@ -30,6 +30,8 @@ ORQ_REPORTING_BUCKETS = _table(
     name="reporting_buckets",
     primary_key=("requested_metric", "bucket_start", "dimensions", "metric_key"),
     event_time_column="bucket_start",
+    # the source starts an increment at the hour (a bucket is an hour): the open hour is asked again
+    incremental_refresh=True,
     description="orq.ai POST /v2/reporting buckets, long: one row per (requested metric, bucket, dimension values, metric key).",
     columns=(
         _c("requested_metric", "requested_metric", STR, "the metric asked for, e.g. genai.cost"),
@@ -73,6 +75,8 @@ ORQ_TRACES = _table(
     name="traces",
     primary_key=("trace_id",),
     event_time_column="started_at",
+    # a trace still running at a refresh is listed again while it started within the overlap
+    incremental_refresh=True,
     description="orq.ai traces (POST /v3/traces/search, TraceSummary), one row per trace, dated by its start.",
     columns=(
         _c("trace_id", "trace_id", STR, "trace id"),
@@ -106,6 +110,7 @@ ORQ_SPANS = _table(
     # A span belongs to the day its trace started: that day's trace search lists it, so a span that starts
     # after midnight is still landed (and replaced) with its trace, never lost between two days.
     event_time_column="trace_started_at",
+    incremental_refresh=True,
     description="orq.ai spans (GET /v3/traces/{trace_id}/spans, SpanSummary) of the traces searched, one row per span.",
     event_time_doc="Event time: trace_started_at (a span belongs to the day its trace started).",
     columns=(

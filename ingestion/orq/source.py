@@ -27,6 +27,7 @@ import pyarrow as pa
 from ingestion.core.arrow_pages import records_to_table
 from ingestion.core.dlt_resources import windowed_resource
 from ingestion.core.http_client import SettingNames, VendorClient, path_segment
+from ingestion.core.increments import Increments, pull_window
 from ingestion.core.paging import PageWalk, Progress
 from ingestion.core.windows import Window, iso_z
 from ingestion.orq import settings as orq_settings
@@ -104,6 +105,10 @@ def complete_buckets(client: VendorClient, metric: str, window: Window, limit: i
             "server's cap; it cannot be split further, so buckets may be missing"
         )
     return [b for half in halves for b in complete_buckets(client, metric, half, limit)]
+
+
+def hour_floor(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.replace(minute=0, second=0, microsecond=0)
 
 
 def to_long_rows(metric: str, buckets: list[dict]) -> list[dict[str, Any]]:
@@ -261,19 +266,29 @@ def spans_of_traces(
 
 @dlt.source(name="orq", section=SECTION, max_table_nesting=0)
 def orq_source(
-    window_start: datetime, window_end: datetime, settings: OrqSettings | None = None, limit: int = MAX_LIMIT
+    window_start: datetime,
+    window_end: datetime,
+    settings: OrqSettings | None = None,
+    limit: int = MAX_LIMIT,
+    increments: Increments | None = None,
 ) -> list[Any]:
+    """orq.ai for one window; the tables named in ``increments`` are pulled from their ``since`` on
+    (``ingestion.core.increments``): the hours since then, the traces started since then and their spans."""
     window = Window(window_start, window_end)
+    # an hour's bucket is asked whole: the increment starts at the hour of its start
+    buckets_since = hour_floor((increments or {}).get(ORQ_REPORTING_BUCKETS.name))
+    traces_since = (increments or {}).get(ORQ_TRACES.name)
+    spans_since = (increments or {}).get(ORQ_SPANS.name)
 
     def _client(progress: Progress | None = None) -> VendorClient:
         s = settings or OrqSettings.from_env()
         auth = {"Authorization": f"Bearer {s.api_key}"}
         return VendorClient("orq", s.base_url, auth, settings=SETTINGS, progress=progress)
 
-    @windowed_resource(ORQ_REPORTING_BUCKETS, window, section=SECTION)
+    @windowed_resource(ORQ_REPORTING_BUCKETS, window, buckets_since, section=SECTION)
     def reporting_buckets() -> Iterator[pa.Table]:
         with _client() as client:
-            for day in window.days():
+            for day in pull_window(window, buckets_since).days():
                 for metric in _metrics():
                     rows = to_long_rows(metric, complete_buckets(client, metric, day, limit))
                     yield records_to_table(ORQ_REPORTING_BUCKETS, rows, window)
@@ -287,14 +302,14 @@ def orq_source(
                 cost = float(value) if isinstance(value, int | float) else None
                 yield records_to_table(ORQ_COST_TOTALS, [{"cost_usd": cost}], window, day=day.start.date())
 
-    @windowed_resource(ORQ_TRACES, window, section=SECTION)
+    @windowed_resource(ORQ_TRACES, window, traces_since, section=SECTION)
     def traces() -> Iterator[pa.Table]:
         with _client(Progress("orq", "traces")) as client:
-            for day in window.days():
+            for day in pull_window(window, traces_since).days():
                 for page in iter_trace_pages(client, day):
                     yield records_to_table(ORQ_TRACES, page, window)
 
-    @windowed_resource(ORQ_SPANS, window, section=SECTION)
+    @windowed_resource(ORQ_SPANS, window, spans_since, section=SECTION)
     def spans() -> Iterator[pa.Table]:
         progress = Progress("orq", "spans")  # the span pages of every trace (the trace pages are not counted)
 
@@ -309,7 +324,7 @@ def orq_source(
         with _client() as client, SpanFetcher(lambda: _client(progress), _span_workers()) as fetcher:
             # A page of traces is submitted, then the previous page's spans are collected: two pages in flight.
             previous: tuple[dict[str, Any], list[Future[list[dict]]]] | None = None
-            for day in window.days():
+            for day in pull_window(window, spans_since).days():
                 for page in iter_trace_pages(client, day):
                     started = trace_starts(page)
                     current = (started, fetcher.submit(askable_trace_ids(started, len(page))))

@@ -103,10 +103,15 @@ def squad_period(window: Window, now: datetime) -> str:
     return next((name for name, length in PERIODS if length >= hours), PERIODS[-1][0])
 
 
+def squad_listing(client: VendorClient, team_id: str, window: Window, period: str) -> list[dict[str, Any]]:
+    """The executions of ``period`` whose startTime is in ``window``, as listed (without their details)."""
+    body = client.get(SQUADS_PATH, params={"teamId": team_id, "period": period})
+    return [r for r in hal_items(body) if isinstance(r, dict) and kept_for(window, r.get("startTime"))]
+
+
 def squad_executions(client: VendorClient, team_id: str, window: Window, period: str) -> list[dict[str, Any]]:
     """Executions whose startTime is in ``window``, each with its detail's transactionCount/errorCount."""
-    body = client.get(SQUADS_PATH, params={"teamId": team_id, "period": period})
-    runs = [r for r in hal_items(body) if isinstance(r, dict) and kept_for(window, r.get("startTime"))]
+    runs = squad_listing(client, team_id, window, period)
     for run in runs:
         if has_id(run.get("id")):  # without one there is no detail to ask for; the run is quarantined
             detail = client.get(f"{SQUADS_PATH}/{path_segment(run['id'])}", params={"teamId": team_id})

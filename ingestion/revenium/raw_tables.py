@@ -81,6 +81,7 @@ REVENIUM_COMPLETIONS = _table(
     name="completions",
     primary_key=("team_id", "id"),
     event_time_column="request_time",
+    incremental_refresh=True,
     description="Revenium AI completion metrics (GET /profitstream/v2/api/sources/metrics/ai/completions), one row per metered completion.",
     columns=(
         _c("team_id", None, STR, "Revenium team id the page was requested for (teamId query parameter)"),
@@ -173,6 +174,8 @@ REVENIUM_TRACES = _table(
     name="traces",
     primary_key=("team_id", "trace_id"),
     event_time_column="start_time",
+    # a trace still running at a refresh is listed again while it started within the overlap
+    incremental_refresh=True,
     description="Revenium AI traces (GET /profitstream/v2/api/sources/metrics/ai/traces), one row per trace aggregated by Revenium.",
     columns=(
         _TEAM,
@@ -205,6 +208,7 @@ REVENIUM_TOOL_EVENTS = _table(
     name="tool_events",
     primary_key=("team_id", "id"),
     event_time_column="event_time",
+    incremental_refresh=True,
     description="Revenium tool events (GET /profitstream/v2/api/sources/metrics/tool/events), one row per tool invocation.",
     columns=(
         _TEAM,
@@ -478,6 +482,7 @@ def _media_table(name: str, path: str, what: str, extra: tuple[Column, ...]) -> 
         name=name,
         primary_key=("team_id", "id"),
         event_time_column="request_time",
+        incremental_refresh=True,
         description=f"Revenium {what} metrics (GET /profitstream/v2/api/sources/metrics/ai/{path}), one row per metered call.",
         columns=_MEDIA_COMMON
         + (_c("billing_unit", "billingUnit", STR, "what the call is billed by"),)
@@ -527,6 +532,7 @@ REVENIUM_AI_METRICS = _table(
     name="ai_metrics",
     primary_key=("team_id", "id"),
     event_time_column="request_time",
+    incremental_refresh=True,
     description="Revenium AI metrics of every modality, common fields only (GET /profitstream/v2/api/sources/metrics/ai with metricType), one row per metered call of the modalities the source asks for.",
     columns=_MEDIA_COMMON + BOOKKEEPING_COLUMNS,
 )

@@ -32,6 +32,7 @@ from dlt.extract.resource import DltResource
 from ingestion.core.arrow_pages import records_to_table
 from ingestion.core.dlt_resources import windowed_resource
 from ingestion.core.http_client import SettingNames, VendorClient
+from ingestion.core.increments import Increments, pull_window
 from ingestion.core.paging import PageWalk, Progress
 from ingestion.core.raw_table import RawTable
 from ingestion.core.windows import Window, iso_z
@@ -245,13 +246,17 @@ def _team_label(s: ReveniumSettings) -> str:
 # Fan-outs: over which teams and days a reader is asked, with which client, and under which ``_day`` its
 # records land. Each takes (table, read, window, settings) and yields the table's Arrow pages.
 def per_team_day_tables(
-    table: RawTable, read: Callable[..., Iterator[pa.Table]], window: Window, s: ReveniumSettings
+    table: RawTable,
+    read: Callable[..., Iterator[pa.Table]],
+    window: Window,
+    s: ReveniumSettings,
+    since: datetime | None = None,
 ) -> Iterator[pa.Table]:
     """``read(client, table, team_id, day, window)`` yields the Arrow pages itself (a paged list's fast
-    path)."""
+    path). With ``since`` (an incremental refresh) each day is asked from ``since`` on."""
     with _platform(s, table) as client:
         for team_id in s.team_ids:
-            for day in window.days():
+            for day in pull_window(window, since).days():
                 yield from read(client, table, team_id, day, window)
 
 
@@ -385,19 +390,27 @@ def analytics_list(path: str, list_key: str) -> Callable[[VendorClient, Window],
     return read
 
 
+def clock() -> datetime:
+    """Now, as the squad listings count their period back from it (the vendor's clock is the real one); the
+    benchmark replays a refresh at another moment by replacing it."""
+    return datetime.now(UTC)
+
+
 def squad_runs(client: VendorClient, team_id: str, window: Window) -> Records:
-    period = agentic.squad_period(window, datetime.now(UTC))
+    period = agentic.squad_period(window, clock())
     return agentic.squad_executions(client, team_id, window, period)
 
 
 def squad_timelines(client: VendorClient, team_id: str, window: Window) -> Iterator[Records]:
-    for run in squad_runs(client, team_id, window):
+    # the listing names the runs; their details (counts) are the executions resource's, not asked again here
+    period = agentic.squad_period(window, clock())
+    for run in agentic.squad_listing(client, team_id, window, period):
         if agentic.has_id(run.get("id")):  # a run without an id is quarantined with the executions
             yield agentic.squad_timeline(client, team_id, run["id"])
 
 
 def squad_entities(client: VendorClient, team_id: str, window: Window) -> Records:
-    return agentic.squad_entities(client, team_id, agentic.squad_period(window, datetime.now(UTC)))
+    return agentic.squad_entities(client, team_id, agentic.squad_period(window, clock()))
 
 
 def detailed_jobs(client: VendorClient, team_id: str, day: Window) -> list[str]:
@@ -488,19 +501,30 @@ RESOURCES: tuple[ResourceSpec, ...] = (
 )
 
 
-def _resource(spec: ResourceSpec, window: Window, settings: ReveniumSettings | None) -> DltResource:
+def _resource(
+    spec: ResourceSpec, window: Window, settings: ReveniumSettings | None, since: datetime | None
+) -> DltResource:
     def pages() -> Iterator[pa.Table]:
         # Settings are read when the data is pulled, not when the source is built.
-        yield from spec.fan_out(spec.table, spec.read, window, settings or ReveniumSettings.from_env())
+        s = settings or ReveniumSettings.from_env()
+        if since is None:
+            yield from spec.fan_out(spec.table, spec.read, window, s)
+        else:  # an incremental table's fan-out is per_team_day_tables, which takes ``since``
+            yield from spec.fan_out(spec.table, spec.read, window, s, since=since)  # type: ignore[call-arg]
 
     pages.__name__ = pages.__qualname__ = spec.table.name
-    return windowed_resource(spec.table, window, parallelized=True)(pages)
+    return windowed_resource(spec.table, window, since, parallelized=True)(pages)
 
 
 @dlt.source(name="revenium", max_table_nesting=0)
 def revenium_source(
-    window_start: datetime, window_end: datetime, settings: ReveniumSettings | None = None
+    window_start: datetime,
+    window_end: datetime,
+    settings: ReveniumSettings | None = None,
+    increments: Increments | None = None,
 ) -> list[Any]:
-    """Revenium for one window: one windowed resource per entry of ``RESOURCES``."""
+    """Revenium for one window: one windowed resource per entry of ``RESOURCES``; the tables named in
+    ``increments`` are pulled from their ``since`` on (``ingestion.core.increments``)."""
     window = Window(window_start, window_end)
-    return [_resource(spec, window, settings) for spec in RESOURCES]
+    since = increments or {}
+    return [_resource(spec, window, settings, since.get(spec.table.name)) for spec in RESOURCES]

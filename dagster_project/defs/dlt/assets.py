@@ -20,8 +20,10 @@ from dagster_project.errors import cause_fields, root_cause_line
 from dagster_project.partitions import daily_partitions
 from dagster_project.warehouse_lock import step_warehouse_writer
 from ingestion.core.dlt_resources import append_into_empty_windows, discard_pending_packages
+from ingestion.core.increments import open_day_increments
 from ingestion.core.raw_table import RawTable
 from ingestion.core.vendor import Vendor
+from ingestion.core.windows import Window
 from ingestion.vendors import enabled_vendors, vendor_named
 
 WAREHOUSE_POOL = "duckdb_warehouse"  # one writer at a time: DuckDB allows a single writing process
@@ -65,10 +67,18 @@ def _ingest_assets(v: Vendor) -> dg.AssetsDefinition:
         window = context.partition_time_window
         context.log.info(f"{vendor}: pulling {window.start.isoformat()} .. {window.end.isoformat()}")
         # A fresh pipeline per run: it picks up the warehouse path configured now, not at import.
-        source, pipeline = make_source(window.start, window.end), vendor_pipeline(vendor)
+        pipeline = vendor_pipeline(vendor)
         with step_warehouse_writer(f"dagster run {context.run_id} ({vendor} ingest)"):  # one writer at a time
             if discarded := discard_pending_packages(pipeline):  # a killed run's load: never this window's
                 context.log.warning(f"{vendor}: discarded load package(s) a killed run left: {discarded}")
+            # today's open day: the incremental tables pull only what is newer than what landed
+            increments = open_day_increments(pipeline, v.raw_tables, Window(window.start, window.end))
+            if increments:
+                context.log.info(
+                    f"{vendor}: incremental refresh from "
+                    + ", ".join(f"{name} {since.isoformat()}" for name, since in increments.items())
+                )
+            source = make_source(window.start, window.end, increments=increments)
             appended = append_into_empty_windows(pipeline, source)
             if appended:
                 context.log.info(
