@@ -66,6 +66,8 @@ def append_into_empty_windows(pipeline: Pipeline, source: DltSource) -> list[str
         name: resource
         for name, resource in source.selected_resources.items()
         if _replaces_by_scope(resource.write_disposition)
+        # a scope naming the load's own rows (an increment replacing by key) needs the merge
+        and "{staging_table}" not in resource.write_disposition["destination_scope"]
     }
     if not candidates:
         return []
@@ -272,7 +274,7 @@ def windowed_resource(
                 finally:
                     QUARANTINE_SINK.reset(token)
                 if isinstance(item, pa.Table):
-                    if since is not None:
+                    if since is not None and not table.increment_replaces_by:
                         item, earlier = _dated_from(item, table, since)
                         before_since += earlier
                     item = first_by_key(item)

@@ -100,7 +100,10 @@ def pull_window(window: Window, since: datetime | None) -> Window:
 
 
 def increment_scope(table: RawTable, window: Window, since: datetime) -> str:
-    """SQL selecting the destination rows an increment replaces: the window's days, dated at or after
-    ``since`` (dlt's ``destination_scope``)."""
-    column = table.event_time_column
-    return f"{day_scope(window)} AND {column} >= '{as_utc(since).isoformat()}'"
+    """SQL selecting the destination rows an increment replaces (dlt's ``destination_scope``): the window's
+    days, dated at or after ``since`` — or, for a table whose rows belong to parents re-read whole
+    (``increment_replaces_by``), the rows of the parents in the load."""
+    if table.increment_replaces_by:
+        key = table.increment_replaces_by
+        return f"{day_scope(window)} AND {key} IN (SELECT {key} FROM {{staging_table}})"
+    return f"{day_scope(window)} AND {table.event_time_column} >= '{as_utc(since).isoformat()}'"

@@ -76,6 +76,9 @@ class RawTable:
     # records the vendor does not change once written, dated by ``event_time_column``, and the vendor's list
     # is filtered by that same time. False = every run pulls the whole day.
     incremental_refresh: bool = False
+    # An increment of a table whose rows belong to a parent re-read whole (a squad execution's timeline events)
+    # replaces the rows whose ``increment_replaces_by`` column is in the load, not the rows dated from its start.
+    increment_replaces_by: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -165,6 +168,7 @@ def table_factory(vendor: str, rules: Mapping[str, RawRules]) -> Callable[..., R
         description: str,
         event_time_doc: str | None = None,
         incremental_refresh: bool = False,
+        increment_replaces_by: str | None = None,
     ) -> RawTable:
         if incremental_refresh and event_time_column is None:
             raise ValueError(f"{vendor}.{name}: an incremental refresh needs an event_time_column")
@@ -178,6 +182,7 @@ def table_factory(vendor: str, rules: Mapping[str, RawRules]) -> Callable[..., R
             rules[name],
             event_time_doc,
             incremental_refresh,
+            increment_replaces_by,
         )
 
     return table

@@ -238,6 +238,8 @@ REVENIUM_SQUAD_EXECUTIONS = _table(
     name="squad_executions",
     primary_key=("team_id", "id"),
     event_time_column="start_time",
+    # an execution still running at a refresh is listed again while it started within the overlap
+    incremental_refresh=True,
     description="Revenium squad executions (GET /profitstream/v2/api/squads with period, bare array), with transactionCount/errorCount from GET /squads/{squadId}; dated by startTime.",
     columns=(
         _TEAM,
@@ -268,6 +270,10 @@ REVENIUM_SQUAD_TIMELINE = _table(
     name="squad_timeline_events",
     primary_key=("team_id", "squad_id", "id"),
     event_time_column="start_time",
+    # the timelines of the executions an increment lists (started since its start) are read whole and replace
+    # those executions' events; an older execution's events stay
+    incremental_refresh=True,
+    increment_replaces_by="squad_id",
     description="Revenium squad timelines (GET /profitstream/v2/api/squads/{squadId}/timeline events), one row per call of a squad execution.",
     columns=(
         _TEAM,

@@ -276,13 +276,18 @@ def per_team_day_pages(
 
 
 def per_team_pages(
-    table: RawTable, read: Callable[..., Iterable[Records]], window: Window, s: ReveniumSettings
+    table: RawTable,
+    read: Callable[..., Iterable[Records]],
+    window: Window,
+    s: ReveniumSettings,
+    since: datetime | None = None,
 ) -> Iterator[pa.Table]:
     """Pages of ``read(client, team_id, window)``, asked once per team for the whole window (an API with no
-    date parameters), dated by their own event time."""
-    first_day = next(window.days())
+    date parameters), dated by their own event time. With ``since`` (an incremental refresh) ``read`` is
+    asked for the window from ``since`` on."""
+    first_day, pulled = next(window.days()), pull_window(window, since)
     return per_team_day_pages(
-        table, lambda c, t, day: read(c, t, window) if day == first_day else [], window, s
+        table, lambda c, t, day: read(c, t, pulled) if day == first_day else [], window, s
     )
 
 
@@ -509,7 +514,7 @@ def _resource(
         s = settings or ReveniumSettings.from_env()
         if since is None:
             yield from spec.fan_out(spec.table, spec.read, window, s)
-        else:  # an incremental table's fan-out is per_team_day_tables, which takes ``since``
+        else:  # an incremental table's fan-out (per_team_day_tables, per_team_pages) takes ``since``
             yield from spec.fan_out(spec.table, spec.read, window, s, since=since)  # type: ignore[call-arg]
 
     pages.__name__ = pages.__qualname__ = spec.table.name

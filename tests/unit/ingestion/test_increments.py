@@ -64,3 +64,12 @@ def test_only_tables_with_an_event_time_can_refresh_incrementally():
             description="",
             incremental_refresh=True,
         )
+
+
+def test_a_table_of_parents_read_whole_replaces_the_rows_of_the_parents_in_the_load():
+    from ingestion.revenium.raw_tables import REVENIUM_SQUAD_TIMELINE
+
+    since = datetime(2026, 3, 3, 16, 34, tzinfo=UTC)
+    assert increment_scope(REVENIUM_SQUAD_TIMELINE, DAY, since) == (
+        "_day >= '2026-03-03' AND _day < '2026-03-04' AND squad_id IN (SELECT squad_id FROM {staging_table})"
+    )
