@@ -21,7 +21,7 @@ from ingestion.core.vendor import Vendor  # noqa: E402
 from ingestion.vendors import VENDORS  # noqa: E402
 
 
-def vendor_pipeline(vendor: Vendor, prefix: str, pipelines_dir: str, warehouse: str) -> dlt.Pipeline:
+def bench_pipeline(vendor: Vendor, prefix: str, pipelines_dir: str, warehouse: str) -> dlt.Pipeline:
     """A dlt pipeline of ``vendor`` into the DuckDB file ``warehouse`` (its raw dataset), state in ``pipelines_dir``."""
     return dlt.pipeline(
         pipeline_name=f"{prefix}_{vendor.name}",
@@ -41,7 +41,7 @@ def main() -> None:
     seconds = {}
     for vendor in VENDORS:
         t0 = time.perf_counter()
-        pipeline = vendor_pipeline(vendor, "bench_base", args.pipelines_dir, args.warehouse)
+        pipeline = bench_pipeline(vendor, "bench_base", args.pipelines_dir, args.warehouse)
         pipeline.run(vendor.make_source(start, start + timedelta(days=1))).raise_on_failed_jobs()
         seconds[vendor.name] = time.perf_counter() - t0
     emit({"seconds_by_vendor": seconds})

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
 
-from bench.base_day_step import vendor_pipeline  # noqa: E402
+from bench.base_day_step import bench_pipeline  # noqa: E402
 from bench.measure import emit  # noqa: E402
 from ingestion.core.arrow_pages import utc_day_start  # noqa: E402
 from ingestion.core.dlt_resources import append_into_empty_windows  # noqa: E402
@@ -42,7 +42,7 @@ def main() -> None:
     seconds, rows, increments = {}, {}, {}
     for vendor in VENDORS:
         t0 = time.perf_counter()
-        pipeline = vendor_pipeline(vendor, "bench_refresh", args.pipelines_dir, args.warehouse)
+        pipeline = bench_pipeline(vendor, "bench_refresh", args.pipelines_dir, args.warehouse)
         since = {}
         if args.mode == "incremental":
             since = open_day_increments(pipeline, vendor.raw_tables, window, now=args.now)

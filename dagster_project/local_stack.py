@@ -38,11 +38,18 @@ def prepare_dagster_home() -> Path:
     return home
 
 
+def simulator_settings(base_url: str) -> dict[str, str]:
+    """Every vendor's settings for a simulator at ``base_url``: its hosts' URLs and other simulator settings."""
+    settings: dict[str, str] = {}
+    for vendor in VENDORS:
+        settings.update({env: f"{base_url}{path}" for env, path in vendor.simulator_paths.items()})
+        settings.update(vendor.simulator_env)
+    return settings
+
+
 def point_vendors_at(base_url: str) -> None:
     """Configure every vendor's source for a simulator at ``base_url`` (keys must already be in the env)."""
-    for vendor in VENDORS:
-        os.environ.update({env: f"{base_url}{path}" for env, path in vendor.simulator_paths.items()})
-        os.environ.update(vendor.simulator_env)
+    os.environ.update(simulator_settings(base_url))
 
 
 def _wait_for_port_file(path: Path, process: subprocess.Popen, timeout_s: float = 60.0) -> str:

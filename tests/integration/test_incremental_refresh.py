@@ -14,6 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 import duckdb
 import pytest
 
+from dagster_project.local_stack import simulator_settings
 from ingestion.core.dlt_resources import append_into_empty_windows
 from ingestion.core.increments import open_day_increments, overlap
 from ingestion.core.vendor import Vendor
@@ -26,6 +27,7 @@ from simulator.server import SimulatorServer
 from simulator.world import World
 from tests.conftest import DAY_1
 from tests.integration.pipeline import raw_pipeline, table_fingerprints
+from tests.integration.test_revenium_faithful import Clock
 from tests.integration.vendor_figures import day_window
 
 pytestmark = pytest.mark.slow
@@ -33,14 +35,6 @@ pytestmark = pytest.mark.slow
 WINDOW = day_window(DAY_1)
 NOON = datetime.combine(DAY_1, time(12), UTC)
 EVENING = datetime.combine(DAY_1, time(18), UTC)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +47,8 @@ def sim(sim_keys) -> Iterator[SimulatorServer]:
 
 @pytest.fixture(autouse=True)
 def vendors_at_the_simulator(sim, monkeypatch) -> Iterator[None]:
-    for vendor in VENDORS:
-        for env, path in vendor.simulator_paths.items():
-            monkeypatch.setenv(env, f"{sim.base_url}{path}")
-        for env, setting in vendor.simulator_env.items():
-            monkeypatch.setenv(env, setting)
+    for env, setting in simulator_settings(sim.base_url).items():
+        monkeypatch.setenv(env, setting)
     sim.clock.now = NOON
     yield
     sim.clear_faults()
@@ -177,9 +168,9 @@ def test_the_ingest_asset_refreshes_today_incrementally_the_second_time(simulato
     now = datetime.now(UTC)
     if now.time() < time(1):
         pytest.skip("today has under an hour of calls yet")  # the other 23 hours of the day run it
-    for vendor in VENDORS:  # the session's simulator, on the real clock (this module's runs at DAY_1 noon)
-        for env, path in vendor.simulator_paths.items():
-            monkeypatch.setenv(env, f"{simulator.base_url}{path}")
+    # the session's simulator, on the real clock (this module's runs at DAY_1 noon)
+    for env, setting in simulator_settings(simulator.base_url).items():
+        monkeypatch.setenv(env, setting)
     instance = dg.DagsterInstance.ephemeral()
 
     def run() -> list[str]:

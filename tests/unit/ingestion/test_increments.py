@@ -73,3 +73,15 @@ def test_a_table_of_parents_read_whole_replaces_the_rows_of_the_parents_in_the_l
     assert increment_scope(REVENIUM_SQUAD_TIMELINE, DAY, since) == (
         "_day >= '2026-03-03' AND _day < '2026-03-04' AND squad_id IN (SELECT squad_id FROM {staging_table})"
     )
+
+
+def test_a_malformed_overlap_fails_naming_the_setting(monkeypatch):
+    from ingestion.core.increments import overlap
+    from ingestion.core.setting_registry import SettingError
+
+    monkeypatch.setenv("AIECON_INCREMENTAL_REFRESH_OVERLAP_MINUTES", "half an hour")
+    with pytest.raises(SettingError, match="AIECON_INCREMENTAL_REFRESH_OVERLAP_MINUTES"):
+        overlap()
+    monkeypatch.setenv("AIECON_INCREMENTAL_REFRESH_OVERLAP_MINUTES", "-5")
+    with pytest.raises(SettingError, match="AIECON_INCREMENTAL_REFRESH_OVERLAP_MINUTES"):
+        overlap()
